@@ -1,0 +1,180 @@
+"""The ``ares-release`` command line: thin click commands over the core modules.
+
+Every command parses its options, calls one core function and prints the result.
+An :class:`AresReleaseError` becomes one line on stderr and exit code 1; click's usage errors
+exit 2; anything else is a bug and exits 3 with its traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import AresReleaseError
+
+EXIT_BUG = 3
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except AresReleaseError as exc:
+            click.echo(f"ares-release: error: {exc}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("ares-release: interrupted", err=True)
+            ctx.exit(130)
+        except Exception:
+            traceback.print_exc()
+            click.echo(
+                "ares-release: internal error: this is a bug in ares-release; please report it "
+                "with the traceback above",
+                err=True,
+            )
+            ctx.exit(EXIT_BUG)
+
+
+def _today() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+    if len(value) != 10:
+        raise click.BadParameter(f"{value!r}: use the YYYY-MM-DD form")
+    return parsed
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="ares-release")
+@click.option(
+    "-C",
+    "directory",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Run as if started in this directory (like git -C).",
+)
+def cli(directory: Path | None) -> None:
+    """Changelog-driven releases for the Ares trading bot."""
+    if directory is not None:
+        os.chdir(directory)
+
+
+@cli.command()
+def version() -> None:
+    """Print the version constant's value."""
+    from .project import display, load_project
+    from .version_file import read_version
+
+    config = load_project().config
+    path = config.version_path
+    click.echo(read_version(path, config.version_variable, display=display(path)).value)
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report instead of lines.")
+def check(path: Path | None, as_json: bool) -> None:
+    """Validate the changelog and that the version constant matches its newest release.
+
+    With PATH, validate that changelog file with the changelog rules only.
+    """
+    from .check import check_changelog, check_project
+    from .config import DEFAULT_SECTIONS
+    from .project import display, load_project
+
+    if path is None:
+        config = load_project().config
+        report, shown = check_project(config), display(config.changelog_path)
+    else:
+        try:
+            sections = load_project().config.sections
+        except AresReleaseError:
+            sections = DEFAULT_SECTIONS
+        report, shown = check_changelog(path, sections), display(path)
+    if as_json:
+        payload = {"ok": report.ok, "problems": [p.as_dict() for p in report.problems]}
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        for problem in report.problems:
+            click.echo(problem.format())
+        errors, warnings = report.counts()
+        if report.problems:
+            click.echo(f"{shown}: {errors} error(s), {warnings} warning(s)", err=True)
+        else:
+            releases = len(report.changelog.releases) if report.changelog else 0
+            click.echo(f"{shown}: ok ({releases} releases)", err=True)
+    sys.exit(0 if report.ok else 1)
+
+
+@cli.command()
+@click.argument("version", required=False)
+@click.option("--file", "file", type=click.Path(path_type=Path), help="Read this changelog.")
+@click.option("--html", is_flag=True, help="Render the notes as HTML.")
+def notes(version: str | None, file: Path | None, html: bool) -> None:
+    """Print one release's notes (default: the newest) as Markdown."""
+    from .check import read_changelog
+    from .errors import ChangelogError
+    from .notes import find_release, release_notes, render_html
+    from .project import display, load_project
+
+    path = file or load_project().config.changelog_path
+    shown = display(path)
+    log, problems = read_changelog(path, shown)
+    if log is None:
+        raise ChangelogError(f"{shown}: {problems[0].message}")
+    text = release_notes(log, find_release(log, version, shown))
+    click.echo(render_html(text) if html else text, nl=False)
+
+
+@cli.command()
+@click.option("--date", "when", callback=_parse_date, help="First release date (YYYY-MM-DD).")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+def init(when: date | None, template: Path | None, dry_run: bool) -> None:
+    """Adopt ares-release here: write the changelog if missing, print the pre-commit hook."""
+    from .adopt import apply_init, plan_init
+    from .project import display, load_project
+
+    plan = plan_init(load_project().config, today=when or _today(), template=template)
+    for skipped in plan.skipped:
+        click.echo(f"{display(skipped)} already exists; left unchanged")
+    for write in plan.writes:
+        verb = "would write" if dry_run else "wrote"
+        click.echo(f"{verb} {display(write.path)} from the {plan.template}")
+    if not dry_run:
+        apply_init(plan)
+    click.echo("\nAdd this to .pre-commit-config.yaml to check on every commit:\n")
+    click.echo(plan.snippet, nl=False)
+
+
+@cli.command()
+@click.option(
+    "--path",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Build the demo repository here (kept) instead of a temporary folder (removed).",
+)
+def demo(path: Path | None) -> None:
+    """Build a throwaway Ares repository and show ares-release at work on it."""
+    from .demo import run_demo
+
+    run_demo(path, echo=click.echo)
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="ares-release")

@@ -1,0 +1,161 @@
+"""``demo``: a throwaway Ares-style repository, and ares-release at work on it.
+
+Each step runs the real command in a subprocess and prints its real output. Nothing outside
+the demo folder is touched.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import AresReleaseError
+from .git import IDENTITY, commit_all, init
+
+Echo = Callable[[str], None]
+
+CONFIG_PY = '''\
+"""Ares trading bot configuration (demo copy)."""
+import os
+
+print("src/config.py was executed!")  # ares-release never imports this file
+
+ARES_VERSION = "2.0.0"  # Used for model versioning
+
+CONFIG = {
+    "MLFLOW_TRACKING_URI": os.getenv("MLFLOW_TRACKING_URI", "sqlite:///mlruns.db"),
+    "MLFLOW_EXPERIMENT_NAME": "Ares_Trading_Models",
+}
+'''
+
+CHANGELOG = """\
+# Ares Bot Changelog
+
+All notable changes to the Ares trading bot are documented in this file.
+
+The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/),
+and the bot adheres to [Semantic Versioning](https://semver.org/spec/v2.0.0.html).
+
+## [Unreleased]
+
+### Added
+
+- Per-symbol position caps in the risk manager.
+
+### Fixed
+
+- Order router retried cancelled orders on reconnect.
+
+## [2.0.0] - 2025-06-02
+
+### Added
+
+- MLflow version tracking: every run is tagged with `bot_version`.
+- Enhanced training manager with walk-forward validation.
+
+### Removed
+
+- **BREAKING** The legacy single-model trainer.
+
+## [1.1.0] - 2025-03-14
+
+### Added
+
+- ETHUSDT 15m ensemble model.
+
+### Fixed
+
+- Funding-rate feature used the wrong sign on Bybit.
+
+## [1.0.0] - 2025-01-20
+
+### Added
+
+- First live release of the Ares bot.
+
+[Unreleased]: https://github.com/example/ares/compare/v2.0.0...HEAD
+[2.0.0]: https://github.com/example/ares/compare/v1.1.0...v2.0.0
+[1.1.0]: https://github.com/example/ares/compare/v1.0.0...v1.1.0
+[1.0.0]: https://github.com/example/ares/releases/tag/v1.0.0
+"""
+
+BROKEN = (
+    ("## [1.1.0] - 2025-03-14", "## [1.1.0] - 2025-09-31"),
+    ("### Fixed\n\n- Funding-rate", "### Fixes\n\n- Funding-rate"),
+    ("## [1.0.0] - 2025-01-20", "## [1.0.0] - 2025-11-20"),
+)
+
+
+def build_repository(root: Path) -> None:
+    """Write the Ares files and commit them in a few steps, as a real history would."""
+    (root / "src").mkdir(parents=True)
+    (root / "docs").mkdir()
+    (root / "src" / "config.py").write_text(CONFIG_PY.replace("2.0.0", "1.1.0"), "utf-8")
+    (root / "docs" / "BOT_CHANGELOG.md").write_text(CHANGELOG, "utf-8")
+    (root / "README.md").write_text("# Ares trading bot (ares-release demo)\n", "utf-8")
+    init(root)
+    commit_all(root, "feat: first tracked version of the Ares bot", env=IDENTITY)
+    (root / "src" / "config.py").write_text(CONFIG_PY, "utf-8")
+    commit_all(root, "chore(release): 2.0.0", env=IDENTITY)
+    (root / "src" / "risk.py").write_text("MAX_POSITION = {'ETHUSDT': 5.0}\n", "utf-8")
+    commit_all(root, "feat(risk): per-symbol position caps", env=IDENTITY)
+
+
+def _run(root: Path, echo: Echo, *args: str) -> int:
+    echo(f"$ ares-release {' '.join(args)}")
+    done = subprocess.run(
+        [sys.executable, "-m", "ares_release", *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
+    echo(done.stdout.rstrip("\n"))
+    if done.returncode:
+        echo(f"(exit code {done.returncode})")
+    echo("")
+    return done.returncode
+
+
+def show(root: Path, echo: Echo) -> None:
+    changelog = root / "docs" / "BOT_CHANGELOG.md"
+    echo("== The version constant, read without executing src/config.py")
+    _run(root, echo, "version")
+    echo("== A clean changelog passes")
+    _run(root, echo, "check")
+    echo("== A broken one: an impossible date, a misspelt section, dates out of order")
+    good = changelog.read_text("utf-8")
+    broken = good
+    for old, new in BROKEN:
+        broken = broken.replace(old, new, 1)
+    changelog.write_text(broken, "utf-8")
+    _run(root, echo, "check")
+    changelog.write_text(good, "utf-8")
+    echo("== Release notes for the newest release, ready for 'gh release create --notes-file -'")
+    _run(root, echo, "notes")
+
+
+def run_demo(path: Path | None, *, echo: Echo) -> None:
+    if path is not None:
+        if path.exists() and any(path.iterdir()):
+            raise AresReleaseError(
+                f"{path}: not empty; give --path a new or empty folder for the demo repository"
+            )
+        path.mkdir(parents=True, exist_ok=True)
+        _demo(path.resolve(), echo)
+        echo(f"The demo repository is kept in {path}")
+        return
+    with tempfile.TemporaryDirectory(prefix="ares-demo-") as tmp:
+        _demo(Path(tmp) / "ares-bot", echo)
+    echo("The demo repository was temporary and has been removed (use --path to keep one).")
+
+
+def _demo(root: Path, echo: Echo) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    echo(f"Building a demo Ares repository in {root}\n")
+    build_repository(root)
+    show(root, echo)
