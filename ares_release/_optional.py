@@ -17,7 +17,11 @@ def require(module: str) -> ModuleType:
     except ImportError as exc:
         top = module.split(".")[0]
         extra = EXTRAS.get(top)
-        hint = f'pip install "ares-release[{extra}]"' if extra and extra != top else f"pip install {top}"
+        hint = (
+            f'pip install "ares-release[{extra}]"'
+            if extra and extra != top
+            else f"pip install {top}"
+        )
         if top == "git":
             hint = "pip install GitPython (and make sure the git program is on PATH)"
         raise OptionalDependencyError(f"{module} is not available ({exc}); {hint}") from None

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from .config import Config
 from .errors import ChangelogError
@@ -16,14 +16,12 @@ from .version_file import read_version
 TEMPLATE_NAME = "CHANGELOG_TEMPLATE.md"
 
 
-@dataclass(frozen=True)
-class FileWrite:
+class FileWrite(NamedTuple):
     path: Path
     content: str
 
 
-@dataclass(frozen=True)
-class InitPlan:
+class InitPlan(NamedTuple):
     writes: tuple[FileWrite, ...]
     skipped: tuple[Path, ...]
     template: str  # where the changelog template came from
@@ -31,7 +29,9 @@ class InitPlan:
 
 
 def builtin_template() -> str:
-    return resources.files("ares_release").joinpath("data", TEMPLATE_NAME).read_text("utf-8")
+    return (
+        resources.files("ares_release").joinpath("data").joinpath(TEMPLATE_NAME).read_text("utf-8")
+    )
 
 
 def precommit_snippet(config: Config) -> str:

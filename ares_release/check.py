@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .changelog import Changelog, parse
 from .changelog.rules import RuleContext, run_rules
 from .config import Config
-from .errors import VersionError
 from .problems import Problem
 from .project import display
-from .version_file import read_version
 
 
-@dataclass(frozen=True)
-class CheckReport:
+class CheckReport(NamedTuple):
     problems: tuple[Problem, ...]
     changelog: Changelog | None = None
 
@@ -33,7 +30,9 @@ def read_changelog(path: Path, shown: str) -> tuple[Changelog | None, list[Probl
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return None, [Problem(shown, 1, 1, "CL001", "file not found; create it with 'ares-release init'")]
+        return None, [
+            Problem(shown, 1, 1, "CL001", "file not found; create it with 'ares-release init'")
+        ]
     except IsADirectoryError:
         return None, [Problem(shown, 1, 1, "CL001", "is a directory, not a changelog file")]
     except OSError as exc:
@@ -46,7 +45,10 @@ def read_changelog(path: Path, shown: str) -> tuple[Changelog | None, list[Probl
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         problems.append(
             Problem(
-                shown, line, col, "CL002",
+                shown,
+                line,
+                col,
+                "CL002",
                 f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
             )
         )
@@ -54,7 +56,9 @@ def read_changelog(path: Path, shown: str) -> tuple[Changelog | None, list[Probl
     return parse(text), problems
 
 
-def check_changelog(path: Path, sections: tuple[str, ...], *, shown: str | None = None) -> CheckReport:
+def check_changelog(
+    path: Path, sections: tuple[str, ...], *, shown: str | None = None
+) -> CheckReport:
     """Validate one changelog file with the changelog rules only."""
     shown = shown or display(path)
     log, problems = read_changelog(path, shown)
@@ -64,7 +68,7 @@ def check_changelog(path: Path, sections: tuple[str, ...], *, shown: str | None 
 
 
 def check_project(config: Config) -> CheckReport:
-    """Validate the configured changelog and that the version constant matches its newest release."""
+    """Validate the configured changelog; check the version constant against its newest release."""
     log_path = config.changelog_path
     report = check_changelog(log_path, config.sections)
     problems = list(report.problems)
@@ -74,6 +78,9 @@ def check_project(config: Config) -> CheckReport:
 
 
 def _version_agreement(config: Config, log: Changelog, log_shown: str) -> list[Problem]:
+    from .errors import VersionError
+    from .version_file import read_version
+
     shown = display(config.version_path)
     try:
         literal = read_version(config.version_path, config.version_variable, display=shown)
@@ -83,7 +90,10 @@ def _version_agreement(config: Config, log: Changelog, log_shown: str) -> list[P
     if not releases:
         return [
             Problem(
-                log_shown, 1, 1, "VF003",
+                log_shown,
+                1,
+                1,
+                "VF003",
                 f"no release heading to compare with {config.version_variable} = "
                 f"{literal.value!r}; add '## [{literal.value}] - YYYY-MM-DD' below Unreleased",
             )
@@ -93,10 +103,12 @@ def _version_agreement(config: Config, log: Changelog, log_shown: str) -> list[P
         return []
     return [
         Problem(
-            shown, literal.line, literal.col, "VF001",
+            shown,
+            literal.line,
+            literal.col,
+            "VF001",
             f"{config.version_variable} is {literal.value} but the newest release in "
             f"{log_shown} is {newest.version} (line {newest.line}); release with "
             "'ares-release bump' or correct whichever is wrong",
         )
     ]
-

@@ -7,10 +7,8 @@ exit 2; anything else is a bug and exits 3 with its traceback.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import traceback
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -36,6 +34,8 @@ class _Group(click.Group):
             click.echo("ares-release: interrupted", err=True)
             ctx.exit(130)
         except Exception:
+            import traceback
+
             traceback.print_exc()
             click.echo(
                 "ares-release: internal error: this is a bug in ares-release; please report it "
@@ -108,6 +108,8 @@ def check(path: Path | None, as_json: bool) -> None:
             sections = DEFAULT_SECTIONS
         report, shown = check_changelog(path, sections), display(path)
     if as_json:
+        import json
+
         payload = {"ok": report.ok, "problems": [p.as_dict() for p in report.problems]}
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:

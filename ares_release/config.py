@@ -5,9 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 import sys
-from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ConfigError
 
@@ -21,8 +20,7 @@ PYPROJECT = "pyproject.toml"
 TABLE = "tool.ares-release"
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """Where the version constant and changelog live, and how releases are named."""
 
     root: Path
@@ -32,7 +30,7 @@ class Config:
     tag_format: str = "v{version}"
     sections: tuple[str, ...] = DEFAULT_SECTIONS
     mlflow_experiment: str = "Ares_Trading_Models"
-    source: str = field(default="defaults", compare=False)
+    source: str = "defaults"  # the pyproject.toml the values came from
 
     @property
     def version_path(self) -> Path:
@@ -46,7 +44,7 @@ class Config:
         return self.tag_format.replace("{version}", str(version))
 
 
-KEYS = tuple(f.name for f in fields(Config) if f.name not in ("root", "source"))
+KEYS = tuple(f for f in Config._fields if f not in ("root", "source"))
 
 
 def confine(root: Path, configured: str, key: str) -> Path:
@@ -104,7 +102,9 @@ def _validate(key: str, value: Any, where: str) -> Any:
     if key == "version_variable" and not value.isidentifier():
         raise ConfigError(f"{where}: version_variable {value!r} is not a Python identifier")
     if key == "tag_format" and "{version}" not in value:
-        raise ConfigError(f"{where}: tag_format {value!r} must contain {{version}}, as in 'v{{version}}'")
+        raise ConfigError(
+            f"{where}: tag_format {value!r} must contain {{version}}, as in 'v{{version}}'"
+        )
     return value
 
 

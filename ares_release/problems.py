@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(NamedTuple):
     path: str
     line: int
     col: int
@@ -23,11 +21,4 @@ class Problem:
         return f"{self.path}:{self.line}:{self.col}: {self.code} {label}{self.message}"
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "path": self.path,
-            "line": self.line,
-            "col": self.col,
-            "code": self.code,
-            "severity": self.severity,
-            "message": self.message,
-        }
+        return dict(self._asdict())

@@ -11,8 +11,8 @@ import ast
 import io
 import re
 import tokenize
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import VersionError
 from .versioning import Version, is_valid
@@ -20,8 +20,7 @@ from .versioning import Version, is_valid
 _BOM = b"\xef\xbb\xbf"
 
 
-@dataclass(frozen=True)
-class VersionLiteral:
+class VersionLiteral(NamedTuple):
     """Where the constant's string literal sits in the file, and what it holds."""
 
     path: str
@@ -58,26 +57,32 @@ def _lines(text: str) -> list[str]:
     return re.split(r"(?<=\n)", text)
 
 
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _assigned_names(node: ast.stmt) -> list[ast.expr]:
+    if isinstance(node, ast.Assign):
+        return list(node.targets)
+    if isinstance(node, ast.AugAssign) or (isinstance(node, ast.AnnAssign) and node.value):
+        return [node.target]
+    return []
+
+
 def _module_assignments(tree: ast.Module, variable: str) -> list[ast.stmt]:
     """Assignments to ``variable`` at module level, including inside if/try/with blocks."""
     found: list[ast.stmt] = []
-    todo: list[ast.stmt] = list(tree.body)
+    todo: list[ast.AST] = list(tree.body)
     while todo:
-        node = todo.pop(0)
-        targets: list[ast.expr] = []
-        if isinstance(node, ast.Assign):
-            targets = list(node.targets)
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-            targets = [node.target]
-        if any(isinstance(t, ast.Name) and t.id == variable for t in targets):
-            if not (isinstance(node, ast.AnnAssign) and node.value is None):
-                found.append(node)
-        for field in ("body", "orelse", "finalbody", "handlers"):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                break
-            children = getattr(node, field, None)
-            if isinstance(children, list):
-                todo.extend(c for c in children if isinstance(c, (ast.stmt, ast.excepthandler)))
+        node = todo.pop()
+        if isinstance(node, ast.stmt) and any(
+            isinstance(t, ast.Name) and t.id == variable for t in _assigned_names(node)
+        ):
+            found.append(node)
+        if not isinstance(node, _SCOPES):
+            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                children = getattr(node, name, None)
+                if isinstance(children, list):
+                    todo.extend(c for c in children if isinstance(c, ast.AST))
     found.sort(key=lambda n: (n.lineno, n.col_offset))
     return found
 
@@ -109,36 +114,40 @@ def locate(data: bytes, variable: str, path: str = "<version file>") -> VersionL
     nodes = _module_assignments(tree, variable)
     if not nodes:
         raise _fail(
-            path, 1, f"no module-level assignment to {variable}; add a line such as "
-            f'{variable} = "0.1.0" or set version_variable in [tool.ares-release]'
+            path,
+            1,
+            f"no module-level assignment to {variable}; add a line such as "
+            f'{variable} = "0.1.0" or set version_variable in [tool.ares-release]',
         )
     if len(nodes) > 1:
         lines = ", ".join(str(n.lineno) for n in nodes)
         raise _fail(
-            path, nodes[1].lineno,
+            path,
+            nodes[1].lineno,
             f"{variable} is assigned {len(nodes)} times (lines {lines}); "
             "keep exactly one module-level assignment",
         )
     node = nodes[0]
-    value = node.value
-    if isinstance(node, ast.AugAssign) or not (
-        isinstance(value, ast.Constant) and isinstance(value.value, str)
-    ):
+    value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+    if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
         raise _fail(
-            path, node.lineno,
+            path,
+            node.lineno,
             f'{variable} must be assigned a plain string literal such as "2.0.0", '
             "not a computed value",
         )
     tok = _string_token(text, value.lineno, value.col_offset)
     if tok is None or ast.get_source_segment(text, value) != tok.string:
         raise _fail(
-            path, value.lineno,
+            path,
+            value.lineno,
             f"{variable} must be one string literal, not concatenated or split strings",
         )
     version_text = value.value
     if not is_valid(version_text):
         raise _fail(
-            path, value.lineno,
+            path,
+            value.lineno,
             f"{variable} = {version_text!r} is not a valid SemVer 2.0.0 version "
             "(MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD], no 'v' prefix)",
         )
@@ -207,7 +216,8 @@ def read_version(path: Path, variable: str, *, display: str | None = None) -> Ve
         data = path.read_bytes()
     except FileNotFoundError:
         raise _fail(
-            shown, 1,
+            shown,
+            1,
             f'file not found; create it with {variable} = "0.1.0" or set version_file '
             "in [tool.ares-release]",
         ) from None

@@ -3,24 +3,24 @@
 A :class:`Changelog` keeps the original text, so rendering an untouched file gives back every
 byte; the structure (Unreleased, releases, sections, entries, link definitions) is an index
 into those lines. Line numbers are 1-based, as editors show them.
+
+The value objects are NamedTuples rather than dataclasses: ``check`` runs on every commit and
+builds thousands of them, and NamedTuples cost a fraction to define and to create.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     line: int
     level: int
     text: str  # the heading's content, without the leading #s and closing sequence
     col: int  # 1-based column where ``text`` starts in the source line
 
 
-@dataclass(frozen=True)
-class ReleaseHeading:
+class ReleaseHeading(NamedTuple):
     """A release heading split into its parts, as written (nothing normalised)."""
 
     label: str  # the version text, or "Unreleased"
@@ -46,48 +46,31 @@ class ReleaseHeading:
         return self.trailing.strip().upper() == "[YANKED]"
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     line: int
     end_line: int  # last line of the item, continuation and nested lines included
     text: str  # the item without its list marker, continuation lines joined by newlines
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     heading: Heading
     has_content: bool  # anything besides blank lines and HTML comments
     end_line: int  # last line that belongs to the section
-    source: list[str] = field(repr=False, compare=False, default_factory=list)
 
     @property
     def name(self) -> str:
         return self.heading.text.strip()
 
-    @cached_property
-    def entries(self) -> tuple[Entry, ...]:
-        """The section's top-level list items (computed when first asked for)."""
-        from .parser import entries_in
 
-        return entries_in(self.source, self.heading.line + 1, self.end_line)
-
-
-@dataclass(frozen=True)
-class Release:
+class Release(NamedTuple):
     """One ``##`` block: the Unreleased section, a release, or some other heading."""
 
     heading: Heading
     parts: ReleaseHeading
+    kind: str  # "unreleased", "release" (a version-like heading) or "other"
     sections: tuple[Section, ...]
     body_end: int  # last line before the first section
     end_line: int  # last line of the block (link definitions at the file's end excluded)
-    source: list[str] = field(repr=False, compare=False, default_factory=list)
-
-    @property
-    def kind(self) -> str:
-        if self.parts.is_unreleased:
-            return "unreleased"
-        return "release" if self.parts.looks_like_version else "other"
 
     @property
     def version(self) -> str:
@@ -105,19 +88,6 @@ class Release:
     def line(self) -> int:
         return self.heading.line
 
-    @cached_property
-    def loose_entries(self) -> tuple[Entry, ...]:
-        """List items directly under the heading, before any section."""
-        from .parser import entries_in
-
-        return entries_in(self.source, self.heading.line + 1, self.body_end)
-
-    def entries(self) -> tuple[Entry, ...]:
-        found = list(self.loose_entries)
-        for section in self.sections:
-            found.extend(section.entries)
-        return tuple(found)
-
     def section(self, name: str) -> Section | None:
         for section in self.sections:
             if section.name == name:
@@ -125,26 +95,30 @@ class Release:
         return None
 
 
-@dataclass(frozen=True)
-class LinkDefinition:
+def label_key(label: str) -> str:
+    """Link labels match case-insensitively with collapsed whitespace (CommonMark)."""
+    return " ".join(label.split()).casefold()
+
+
+class LinkDefinition(NamedTuple):
     line: int
     label: str  # as written
     url: str
 
     @property
     def key(self) -> str:
-        """Labels match case-insensitively with collapsed whitespace (CommonMark)."""
-        return " ".join(self.label.split()).casefold()
+        return label_key(self.label)
 
 
-@dataclass(frozen=True)
-class Changelog:
+class Changelog(NamedTuple):
     text: str
     lines: tuple[str, ...]  # each with its own line ending, so "".join(lines) == text
     headings: tuple[Heading, ...]
     title: Heading | None
     blocks: tuple[Release, ...]  # every release-level block, top to bottom
     links: tuple[LinkDefinition, ...]
+    releases: tuple[Release, ...]  # the blocks whose heading names a version
+    link_index: dict[str, LinkDefinition]  # by normalised label; the first definition wins
 
     def render(self) -> str:
         return self.text
@@ -156,10 +130,6 @@ class Changelog:
                 return block
         return None
 
-    @property
-    def releases(self) -> tuple[Release, ...]:
-        return tuple(b for b in self.blocks if b.kind == "release")
-
     def release(self, version: str) -> Release | None:
         for block in self.releases:
             if block.version == version:
@@ -167,11 +137,22 @@ class Changelog:
         return None
 
     def link(self, label: str) -> LinkDefinition | None:
-        key = " ".join(label.split()).casefold()
-        for definition in self.links:
-            if definition.key == key:
-                return definition
-        return None
+        return self.link_index.get(label_key(label))
+
+    def section_entries(self, section: Section) -> tuple[Entry, ...]:
+        """The section's top-level list items."""
+        from .parser import entries_in
+
+        return entries_in(self.lines, section.heading.line + 1, section.end_line)
+
+    def entries(self, block: Release) -> tuple[Entry, ...]:
+        """All of a block's entries: loose items under its heading, then each section's."""
+        from .parser import entries_in
+
+        found = list(entries_in(self.lines, block.heading.line + 1, block.body_end))
+        for section in block.sections:
+            found.extend(self.section_entries(section))
+        return tuple(found)
 
     def body(self, block: Release) -> str:
         """The block's text below its heading, without surrounding blank lines."""

@@ -55,9 +55,32 @@ def _content(line: str) -> str:
     return line
 
 
-_CANDIDATE = re.compile(
-    r"^[ \t]*(?:`{3,}|~{3,}|<|#|\[|=+[ \t]*\r?$|-+[ \t]*\r?$)", re.MULTILINE
+# Whole-text patterns, run over "\n" + text so that every line start follows a "\n"
+# (a literal prefix is much faster for the regex engine than a multiline "^").
+_OPENER = re.compile(r"\n\ufeff?[ \t]*(?:`{3}|~{3}|<)")
+_PREFILTER = re.compile(r"\n\ufeff?[ ]{0,3}(?:[#\[=]|--)")
+_LINE_M = re.compile(
+    r"\n\ufeff?( {0,3})(?:"
+    r"(#{1,6})(?:[ \t]([^\n]*)|\r?(?=\n|$))"
+    r"|\[((?:[^\]\\\[]|\\.)*[^\]\\\[\s](?:[^\]\\\[]|\\.)*)\]:[ \t]*(\S+)"
+    r"|(=+|-+)[ \t]*\r?(?=\n|$))"
 )
+
+
+def _atx_content(raw: str) -> tuple[str, int]:
+    """An ATX heading's content (closing #s removed) and its offset within ``raw``."""
+    content = raw.lstrip(" \t")
+    offset = len(raw) - len(content)
+    content = content.rstrip(" \t\r")
+    if content.endswith("#"):
+        bare = content.rstrip("#")
+        if not bare:
+            content = ""
+        elif bare[-1] in " \t":
+            content = bare.rstrip(" \t")
+    return content, offset
+
+
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?(?:\n|$)")
 
 
@@ -84,7 +107,10 @@ class _Lines:
             indents.append(indent)
             if fence is not None:
                 kinds.append(FENCE)
-                if stripped.startswith(fence[0] * fence[1]) and not stripped.strip(fence[0]).strip():
+                if (
+                    stripped.startswith(fence[0] * fence[1])
+                    and not stripped.strip(fence[0]).strip()
+                ):
                     fence = None
                 continue
             if html_end is not None:
@@ -153,16 +179,84 @@ def _block_start(line: str, first: str, in_para: bool) -> tuple[int | None, str 
 
 
 class _Structure:
-    """Finds headings and link definitions by jumping between candidate lines only."""
+    """Finds headings and link definitions with whole-text regex scans.
+
+    Fenced code and HTML blocks are found first (their openers are rare lines); headings,
+    link definitions and setext underlines found inside them are dropped.
+    """
 
     def __init__(self, text: str, lines: list[str]) -> None:
         self.text = text
         self.lines = lines
         self.headings: list[Heading] = []
         self.links: list[LinkDefinition] = []
+        self.augmented = "\n" + text
 
-    def _line_at(self, pos: int, line: int, last: int) -> int:
-        return line + self.text.count("\n", last, pos)
+    def run(self) -> None:
+        text, lines = self.text, self.lines
+        dead = self._dead_ranges()
+        line_no, last, d = 1, 0, 0
+        headings, links = self.headings, self.links
+        # Over "\n" + text, a match's start is its line's start in text.
+        augmented = self.augmented
+        count, match_line, n_dead = text.count, _LINE_M.match, len(dead)
+        for candidate in _PREFILTER.finditer(augmented):
+            start = candidate.start()
+            if n_dead:
+                while d < n_dead and dead[d][1] <= start:
+                    d += 1
+                if d < n_dead and dead[d][0] <= start:
+                    continue
+            match = match_line(augmented, start)
+            if match is None:
+                continue
+            line_no += count("\n", last, start)
+            last = start
+            indent, hashes, raw, label, url, underline = match.groups()
+            if hashes:
+                if raw is None:
+                    content, col = "", len(indent) + len(hashes) + 1
+                else:
+                    content, offset = _atx_content(raw)
+                    col = len(indent) + len(hashes) + 1 + offset + 1
+                headings.append(Heading(line_no, len(hashes), content, col))
+            elif label:
+                if not self._prev_is_text(line_no):
+                    links.append(LinkDefinition(line_no, label, url))
+            elif self._prev_is_para(line_no):
+                above = _content(lines[line_no - 2]).lstrip("\ufeff")
+                content = above.strip()
+                level = 1 if underline[0] == "=" else 2
+                headings.append(Heading(line_no - 1, level, content, above.find(content) + 1))
+        self.headings.sort(key=lambda h: h.line)
+
+    def _dead_ranges(self) -> list[tuple[int, int]]:
+        """Character ranges of fenced code, HTML comments and HTML blocks, in order."""
+        text = self.text
+        ranges: list[tuple[int, int]] = []
+        pos, size = 0, len(text)
+        while pos < size:
+            match = _OPENER.search(self.augmented, pos)
+            if match is None:
+                break
+            start = match.start()
+            eol = text.find("\n", start)
+            eol = size if eol < 0 else eol + 1
+            line = _content(text[start:eol]).lstrip("\ufeff")
+            stripped = line.lstrip(" \t")
+            end = 0
+            if stripped[0] in "`~":
+                mark = _FENCE_OPEN.match(line)
+                if mark:
+                    end = self._skip_fence(eol, mark.group(1))
+            elif len(line) - len(stripped) <= 3:
+                html = _HTML_BLOCK.match(line)
+                if html:
+                    end = self._skip_html(start, eol, html)
+            if end:
+                ranges.append((start, end))
+            pos = max(end, eol)
+        return ranges
 
     def _prev_is_para(self, number: int) -> bool:
         """Is line ``number - 1`` a top-level paragraph line (so a setext underline applies)?"""
@@ -178,53 +272,6 @@ class _Structure:
                 return n < number - 1 and kind in (HEADING, BREAK, LINKDEF)
             n -= 1
         return True
-
-    def run(self) -> None:
-        text, lines = self.text, self.lines
-        pos, line_no, last = 0, 1, 0
-        size = len(text)
-        while pos < size:
-            match = _CANDIDATE.search(text, pos)
-            if match is None:
-                break
-            start = match.start()
-            line_no = self._line_at(start, line_no, last)
-            last = start
-            line = _content(lines[line_no - 1])
-            if line_no == 1 and line.startswith("\ufeff"):
-                line = line[1:]
-            stripped = line.lstrip(" \t")
-            indent = len(line) - len(stripped)
-            pos = text.find("\n", start)
-            pos = size if pos < 0 else pos + 1
-            first = stripped[0]
-            if first in "`~":
-                mark = _FENCE_OPEN.match(line)
-                if mark:
-                    pos = self._skip_fence(pos, mark.group(1))
-                continue
-            if indent > 3:
-                continue
-            if first == "<":
-                html = _HTML_BLOCK.match(line)
-                if html:
-                    pos = self._skip_html(start, pos, html)
-                continue
-            if first == "#":
-                atx = _ATX.match(line)
-                if atx:
-                    text_ = atx.group(3)
-                    col = atx.start(3) + 1 if text_ else atx.end(2) + 1
-                    self.headings.append(Heading(line_no, len(atx.group(2)), text_, col))
-            elif first == "[":
-                link = _LINKDEF.match(line)
-                if link and not self._prev_is_text(line_no):
-                    self.links.append(LinkDefinition(line_no, link.group(1), link.group(2)))
-            elif _SETEXT.match(line) and self._prev_is_para(line_no):
-                above = _content(lines[line_no - 2]).lstrip("\ufeff")
-                content = above.strip()
-                level = 1 if first == "=" else 2
-                self.headings.append(Heading(line_no - 1, level, content, above.find(content) + 1))
 
     def _prev_is_text(self, number: int) -> bool:
         """Does line ``number`` continue a paragraph (so it cannot start a new block)?"""
@@ -250,7 +297,7 @@ class _Structure:
     def _skip_html(self, start: int, pos: int, html: re.Match[str]) -> int:
         text = self.text
         if html.group(1):
-            end = text.find("-->", start + text[start:pos].find("<!--") + 4)
+            end = text.find("-->", text.find("<!--", start) + 4)
         elif html.group(2):
             found = _HTML_END_1.search(text, start)
             end = found.end() if found else -1
@@ -338,10 +385,15 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def _has_content(lines: list[str], start: int, end: int) -> bool:
-    chunk = "".join(lines[start - 1 : end])
-    if "<!--" in chunk:
-        chunk = _COMMENT.sub("", chunk)
-    return bool(chunk.strip())
+    """Does lines ``start..end`` hold anything besides blank lines and HTML comments?"""
+    for index in range(start - 1, end):
+        line = lines[index].strip()
+        if line:
+            if not line.startswith("<!--"):
+                return True
+            chunk = _COMMENT.sub("", "".join(lines[index:end]))
+            return bool(chunk.strip())
+    return False
 
 
 def _footer_start(lines: list[str]) -> int:
@@ -349,8 +401,10 @@ def _footer_start(lines: list[str]) -> int:
     number = len(lines)
     while number >= 1:
         line = _content(lines[number - 1]).strip()
-        if line and not _LINKDEF.match(line) and not (
-            line.startswith("<!--") and line.endswith("-->")
+        if (
+            line
+            and not _LINKDEF.match(line)
+            and not (line.startswith("<!--") and line.endswith("-->"))
         ):
             break
         number -= 1
@@ -372,10 +426,14 @@ def _blocks(
             continue
         if starts and _is_section_name(heading.text, sections):
             continue  # a misleveled section inside a block
-        if heading.level == 1 and not starts and title is None:
-            if not parse_release_heading(heading).looks_like_version:
-                title = heading
-                continue
+        if (
+            heading.level == 1
+            and not starts
+            and title is None
+            and not parse_release_heading(heading).looks_like_version
+        ):
+            title = heading
+            continue
         starts.append(index)
     blocks: list[Release] = []
     for n, index in enumerate(starts):
@@ -395,24 +453,15 @@ def _release(lines: list[str], heading: Heading, inner: list[Heading], stop: int
     sections: list[Section] = []
     for k, head in enumerate(section_heads):
         end = section_heads[k + 1].line - 1 if k + 1 < len(section_heads) else stop
-        sections.append(
-            Section(
-                heading=head,
-                has_content=_has_content(lines, head.line + 1, end),
-                end_line=end,
-                source=lines,
-            )
-        )
+        sections.append(Section(head, _has_content(lines, head.line + 1, end), end))
     while stop > heading.line and not lines[stop - 1].strip():
         stop -= 1
-    return Release(
-        heading=heading,
-        parts=parse_release_heading(heading),
-        sections=tuple(sections),
-        body_end=first_section,
-        end_line=stop,
-        source=lines,
-    )
+    parts = parse_release_heading(heading)
+    if parts.is_unreleased:
+        kind = "unreleased"
+    else:
+        kind = "release" if parts.looks_like_version else "other"
+    return Release(heading, parts, kind, tuple(sections), first_section, stop)
 
 
 def parse(text: str, *, sections: Iterable[str] = ()) -> Changelog:
@@ -422,6 +471,9 @@ def parse(text: str, *, sections: Iterable[str] = ()) -> Changelog:
     structure.run()
     names = KNOWN_SECTIONS | {s.casefold() for s in sections}
     title, blocks = _blocks(structure.headings, lines, names)
+    index: dict[str, LinkDefinition] = {}
+    for definition in structure.links:
+        index.setdefault(definition.key, definition)
     return Changelog(
         text=text,
         lines=tuple(lines),
@@ -429,4 +481,6 @@ def parse(text: str, *, sections: Iterable[str] = ()) -> Changelog:
         title=title,
         blocks=blocks,
         links=tuple(structure.links),
+        releases=tuple(b for b in blocks if b.kind == "release"),
+        link_index=index,
     )

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
+from itertools import pairwise
+from typing import Any, NamedTuple
 
-import semver
-
+from ..precedence import Key, precedence_key
 from ..problems import Problem, Severity
 from .model import Changelog, Release
 
@@ -21,8 +21,7 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _COMPARE = re.compile(r"/compare/(?P<old>.+?)\.{2,3}(?P<new>[^/?#]+)$")
 
 
-@dataclass(frozen=True)
-class RuleContext:
+class RuleContext(NamedTuple):
     path: str
     sections: tuple[str, ...]
 
@@ -36,11 +35,8 @@ def _problem(
     return Problem(ctx.path, line, col, code, message, severity)
 
 
-def _version(text: str) -> semver.Version | None:
-    try:
-        return semver.Version.parse(text)
-    except (ValueError, TypeError):
-        return None
+def _version(text: str) -> Key | None:
+    return precedence_key(text)
 
 
 def _date(text: str) -> date | None:
@@ -63,13 +59,19 @@ def unreleased_rules(log: Changelog, ctx: RuleContext) -> Iterator[Problem]:
             continue
         if first_unreleased is not None:
             yield _problem(
-                ctx, block.line, 1, "CL101",
+                ctx,
+                block.line,
+                1,
+                "CL101",
                 f"a second Unreleased section (the first is on line {first_unreleased.line}); "
                 "merge their entries into one",
             )
         elif seen_release is not None:
             yield _problem(
-                ctx, block.line, 1, "CL102",
+                ctx,
+                block.line,
+                1,
+                "CL102",
                 f"the Unreleased section must come before every release; move it above "
                 f"[{seen_release.version}] on line {seen_release.line}",
             )
@@ -77,7 +79,10 @@ def unreleased_rules(log: Changelog, ctx: RuleContext) -> Iterator[Problem]:
         parts = block.parts
         if not parts.bracketed or parts.separator.strip() or parts.date or parts.trailing.strip():
             yield _problem(
-                ctx, block.line, block.heading.col, "CL208",
+                ctx,
+                block.line,
+                block.heading.col,
+                "CL208",
                 f"write the heading as '## [Unreleased]', not '## {block.heading.text}'",
                 "warning",
             )
@@ -88,12 +93,13 @@ def heading_syntax(log: Changelog, ctx: RuleContext) -> Iterator[Problem]:
     for block in log.blocks:
         if block.kind == "unreleased":
             continue
-        head, parts = block.heading, block.parts
+        head = block.heading
         if block.kind == "other":
-            if head.level == 1 and log.title is None and block is log.blocks[0]:
-                continue
             yield _problem(
-                ctx, head.line, head.col, "CL201",
+                ctx,
+                head.line,
+                head.col,
+                "CL201",
                 f"'{'#' * head.level} {head.text}' is not a release heading; write "
                 "'## [X.Y.Z] - YYYY-MM-DD' or '## [Unreleased]', and use '###' for sections",
             )
@@ -111,12 +117,18 @@ def _version_syntax(block: Release, ctx: RuleContext) -> Iterator[Problem]:
             else "; use MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD]"
         )
         yield _problem(
-            ctx, block.line, parts.label_col, "CL202",
+            ctx,
+            block.line,
+            parts.label_col,
+            "CL202",
             f"'{parts.label}' is not a valid SemVer 2.0.0 version{hint}",
         )
     if not parts.bracketed:
         yield _problem(
-            ctx, block.line, parts.label_col, "CL207",
+            ctx,
+            block.line,
+            parts.label_col,
+            "CL207",
             f"put the version in brackets: '## [{parts.label}] - YYYY-MM-DD'",
         )
 
@@ -125,33 +137,47 @@ def _date_syntax(block: Release, ctx: RuleContext) -> Iterator[Problem]:
     parts = block.parts
     if not parts.date:
         yield _problem(
-            ctx, block.line, block.heading.col + len(block.heading.text), "CL204",
+            ctx,
+            block.line,
+            block.heading.col + len(block.heading.text),
+            "CL204",
             f"release {parts.label} has no date; write '## [{parts.label}] - YYYY-MM-DD'",
         )
         return
     if parts.separator != " - ":
         yield _problem(
-            ctx, block.line, parts.date_col - len(parts.separator), "CL203",
-            f"separate version and date with ' - ' (space, hyphen, space), not "
-            f"{parts.separator!r}",
+            ctx,
+            block.line,
+            parts.date_col - len(parts.separator),
+            "CL203",
+            f"separate version and date with ' - ' (space, hyphen, space), not {parts.separator!r}",
         )
     shown = parts.date.rstrip(")")
     if not _ISO_DATE.fullmatch(parts.date):
         padded = _repad(parts.date)
         hint = f"; did you mean {padded}?" if padded else ""
         yield _problem(
-            ctx, block.line, parts.date_col, "CL204",
+            ctx,
+            block.line,
+            parts.date_col,
+            "CL204",
             f"'{shown}' is not an ISO 8601 date; write YYYY-MM-DD{hint}",
         )
     elif _date(parts.date) is None:
         yield _problem(
-            ctx, block.line, parts.date_col, "CL205",
+            ctx,
+            block.line,
+            parts.date_col,
+            "CL205",
             f"'{parts.date}' is not a real calendar date",
         )
     trailing = parts.trailing.strip()
     if trailing and trailing.upper() != "[YANKED]":
         yield _problem(
-            ctx, block.line, parts.date_col + len(parts.date), "CL206",
+            ctx,
+            block.line,
+            parts.date_col + len(parts.date),
+            "CL206",
             f"unexpected text after the date: '{trailing}'; only ' [YANKED]' may follow it",
         )
 
@@ -176,32 +202,34 @@ def _dated_releases(log: Changelog) -> list[tuple[Release, date]]:
     return found
 
 
-def _blame(seq: list[tuple[Release, object]], i: int) -> int:
+def _blame(keys: Sequence[Any], i: int) -> int:
     """For an order violation between items i-1 and i, the index of the likelier culprit.
 
     The item above is blamed when it is also out of order with the item below the pair
-    (a single bad value), otherwise the item below.
+    (a single bad value there explains the violation); otherwise the item below.
     """
-    if i >= 2 and not (seq[i - 2][1] > seq[i][1]) and (seq[i - 2][1] > seq[i - 1][1]):  # type: ignore[operator]
+    if i >= 2 and keys[i - 2] > keys[i - 1] and not keys[i - 2] > keys[i]:
         return i
-    if i + 1 < len(seq) and seq[i - 1][1] < seq[i + 1][1]:  # type: ignore[operator]
+    if i + 1 < len(keys) and keys[i - 1] < keys[i + 1]:
         return i - 1
     return i
 
 
 def version_order(log: Changelog, ctx: RuleContext) -> Iterator[Problem]:
     """CL301 versions not strictly descending; CL302 a version listed twice."""
-    seen: dict[semver.Version, Release] = {}
-    ordered: list[tuple[Release, semver.Version]] = []
+    seen: dict[Key, Release] = {}
+    ordered: list[tuple[Release, Key]] = []
     for block in log.releases:
-        version = _version(block.parts.label)
-        if version is None:
+        key = _version(block.parts.label)
+        if key is None:
             continue
-        key = version.replace(build=None)
         if key in seen:
             first = seen[key]
             yield _problem(
-                ctx, block.line, block.parts.label_col, "CL302",
+                ctx,
+                block.line,
+                block.parts.label_col,
+                "CL302",
                 f"version {block.version} is listed twice (also on line {first.line}); "
                 "keep one heading per version",
             )
@@ -211,9 +239,12 @@ def version_order(log: Changelog, ctx: RuleContext) -> Iterator[Problem]:
     for i in range(1, len(ordered)):
         (above, va), (below, vb) = ordered[i - 1], ordered[i]
         if vb > va:
-            culprit, _ = ordered[_blame(ordered, i)]  # type: ignore[arg-type]
+            culprit = ordered[_blame([k for _, k in ordered], i)][0]
             yield _problem(
-                ctx, culprit.line, culprit.parts.label_col, "CL301",
+                ctx,
+                culprit.line,
+                culprit.parts.label_col,
+                "CL301",
                 f"versions must descend: {below.version} (line {below.line}) is listed below "
                 f"the lower {above.version} (line {above.line}); newest release first",
             )
@@ -225,9 +256,12 @@ def date_order(log: Changelog, ctx: RuleContext) -> Iterator[Problem]:
     for i in range(1, len(dated)):
         (above, da), (below, db) = dated[i - 1], dated[i]
         if db > da:
-            culprit, _ = dated[_blame(dated, i)]  # type: ignore[arg-type]
+            culprit = dated[_blame([k for _, k in dated], i)][0]
             yield _problem(
-                ctx, culprit.line, culprit.parts.date_col, "CL303",
+                ctx,
+                culprit.line,
+                culprit.parts.date_col,
+                "CL303",
                 f"dates must not increase going down: {below.version} is dated {db} but "
                 f"{above.version} above it is dated {da}; check {culprit.version}'s date",
             )
@@ -245,7 +279,10 @@ def section_rules(log: Changelog, ctx: RuleContext) -> Iterator[Problem]:
             name = section.name
             if head.level != 3:
                 yield _problem(
-                    ctx, head.line, 1, "CL401",
+                    ctx,
+                    head.line,
+                    1,
+                    "CL401",
                     f"'{'#' * head.level} {head.text}' inside release {block.version} has the "
                     f"wrong level; a section heading is '### {name}'",
                 )
@@ -253,15 +290,23 @@ def section_rules(log: Changelog, ctx: RuleContext) -> Iterator[Problem]:
                 close = allowed.get(name.casefold()) or next(
                     iter(difflib.get_close_matches(name, ctx.sections, n=1, cutoff=0.6)), None
                 )
-                hint = f"did you mean '{close}'?" if close else f"use one of {', '.join(ctx.sections)}"
+                hint = (
+                    f"did you mean '{close}'?" if close else f"use one of {', '.join(ctx.sections)}"
+                )
                 yield _problem(
-                    ctx, head.line, head.col, "CL402",
+                    ctx,
+                    head.line,
+                    head.col,
+                    "CL402",
                     f"unknown section '{name}' in {block.version}; {hint}",
                 )
             key = name.casefold()
             if key in names:
                 yield _problem(
-                    ctx, head.line, head.col, "CL403",
+                    ctx,
+                    head.line,
+                    head.col,
+                    "CL403",
                     f"section '{name}' appears twice in {block.version} (first on line "
                     f"{names[key]}); merge the two",
                 )
@@ -269,13 +314,19 @@ def section_rules(log: Changelog, ctx: RuleContext) -> Iterator[Problem]:
                 names[key] = head.line
             if not section.has_content:
                 yield _problem(
-                    ctx, head.line, head.col, "CL404",
+                    ctx,
+                    head.line,
+                    head.col,
+                    "CL404",
                     f"section '{name}' in {block.version} is empty; add entries or remove "
                     "the heading",
                 )
         if block.kind == "release" and block.heading.level != 2:
             yield _problem(
-                ctx, block.line, 1, "CL401",
+                ctx,
+                block.line,
+                1,
+                "CL401",
                 f"release heading for {block.version} is level {block.heading.level}; "
                 "releases are '##' headings",
             )
@@ -288,13 +339,18 @@ def link_rules(log: Changelog, ctx: RuleContext) -> Iterator[Problem]:
     used = [d for d in log.links if d.key in labels]
     if not used:
         return
-    defined = {d.key: d for d in reversed(log.links)}
+    defined = log.link_index
     for block in blocks:
-        if block.parts.bracketed and not block.parts.link.startswith("(") and (
-            block.version.casefold() not in defined
+        if (
+            block.parts.bracketed
+            and not block.parts.link.startswith("(")
+            and (block.version.casefold() not in defined)
         ):
             yield _problem(
-                ctx, block.line, block.parts.label_col, "CL501",
+                ctx,
+                block.line,
+                block.parts.label_col,
+                "CL501",
                 f"[{block.version}] has no link definition; add '[{block.version}]: URL' "
                 "with the others",
                 "warning",
@@ -303,18 +359,19 @@ def link_rules(log: Changelog, ctx: RuleContext) -> Iterator[Problem]:
     for definition in log.links:
         if _version(definition.label) is not None and definition.key not in versions:
             yield _problem(
-                ctx, definition.line, 1, "CL502",
+                ctx,
+                definition.line,
+                1,
+                "CL502",
                 f"link definition [{definition.label}] has no release heading; remove it "
                 "or add the release",
                 "warning",
             )
-    yield from _compare_links(log, blocks, defined, ctx)
+    yield from _compare_links(log, blocks, ctx)
 
 
-def _compare_links(
-    log: Changelog, blocks: list[Release], defined: dict[str, object], ctx: RuleContext
-) -> Iterator[Problem]:
-    for above, below in zip(blocks, blocks[1:]):
+def _compare_links(log: Changelog, blocks: list[Release], ctx: RuleContext) -> Iterator[Problem]:
+    for above, below in pairwise(blocks):
         definition = log.link(above.version)
         if definition is None or below.kind != "release":
             continue
@@ -324,7 +381,10 @@ def _compare_links(
         old = match.group("old")
         if not _tag_names(old, below.version):
             yield _problem(
-                ctx, definition.line, 1, "CL503",
+                ctx,
+                definition.line,
+                1,
+                "CL503",
                 f"[{definition.label}] compares from '{old}', but the release below it is "
                 f"{below.version}; compare from its tag",
                 "warning",
@@ -333,7 +393,10 @@ def _compare_links(
 
 def _tag_names(tag: str, version: str) -> bool:
     """Does ``tag`` name ``version`` (``v1.2.0``, ``1.2.0``, ``pkg@1.2.0``, ``pkg-v1.2.0``)?"""
-    return tag == version or re.fullmatch(rf".*?[^0-9.]?v?{re.escape(version)}", tag) is not None
+    if not tag.endswith(version):
+        return False
+    head = tag[: len(tag) - len(version)]
+    return not head or not (head[-1].isdigit() or head[-1] == ".")
 
 
 RULES: tuple[Rule, ...] = (
