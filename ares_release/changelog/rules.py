@@ -205,14 +205,13 @@ def _dated_releases(log: Changelog) -> list[tuple[Release, date]]:
 def _blame(keys: Sequence[Any], i: int) -> int:
     """For an order violation between items i-1 and i, the index of the likelier culprit.
 
-    The item above is blamed when it is also out of order with the item below the pair
-    (a single bad value there explains the violation); otherwise the item below.
+    The item above is blamed when dropping it would put its neighbours in order and dropping
+    the item below would not; otherwise the lower item (the one that broke the order going
+    down) is blamed.
     """
-    if i >= 2 and keys[i - 2] > keys[i - 1] and not keys[i - 2] > keys[i]:
-        return i
-    if i + 1 < len(keys) and keys[i - 1] < keys[i + 1]:
-        return i - 1
-    return i
+    above_is_odd = i >= 2 and keys[i - 2] >= keys[i]
+    below_is_odd = i + 1 < len(keys) and keys[i - 1] >= keys[i + 1]
+    return i - 1 if above_is_odd and not below_is_odd else i
 
 
 def version_order(log: Changelog, ctx: RuleContext) -> Iterator[Problem]:
