@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from .conftest import git, run_module
+
+
+def test_demo_shows_the_tool_at_work_and_leaves_the_caller_alone(ares_repo: Path, tmp_path: Path) -> None:
+    before = (git(ares_repo, "status", "--porcelain"), git(ares_repo, "rev-parse", "HEAD"))
+    target = tmp_path / "demo"
+    done = run_module("demo", "--path", str(target), cwd=ares_repo)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "$ ares-release version\n2.0.0\n" in out
+    assert "$ ares-release check\ndocs/BOT_CHANGELOG.md: ok (3 releases)\n" in out
+    assert "CL205 '2025-09-31' is not a real calendar date" in out
+    assert "CL402 unknown section 'Fixes' in 1.1.0; did you mean 'Fixed'?" in out
+    assert "(exit code 1)" in out
+    assert "$ ares-release notes\n### Added\n" in out
+    assert "src/config.py was executed!" not in out
+    # The demo repository is real and kept; the caller's repository is untouched.
+    assert len(git(target, "log", "--oneline").splitlines()) == 3
+    assert git(target, "status", "--porcelain") == ""
+    assert (git(ares_repo, "status", "--porcelain"), git(ares_repo, "rev-parse", "HEAD")) == before
+
+
+def test_demo_in_a_temporary_folder_cleans_up(tmp_path: Path) -> None:
+    done = run_module("demo", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "has been removed" in done.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_demo_refuses_a_non_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine")
+    done = run_module("demo", "--path", str(tmp_path), cwd=tmp_path)
+    assert done.returncode == 1
+    assert "not empty" in done.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
