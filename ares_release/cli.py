@@ -119,8 +119,8 @@ def check(path: Path | None, as_json: bool) -> None:
         if report.problems:
             click.echo(f"{shown}: {errors} error(s), {warnings} warning(s)", err=True)
         else:
-            releases = len(report.changelog.releases) if report.changelog else 0
-            click.echo(f"{shown}: ok ({releases} releases)", err=True)
+            count = len(report.changelog.releases) if report.changelog else 0
+            click.echo(f"{shown}: ok ({count} release{'s' * (count != 1)})", err=True)
     sys.exit(0 if report.ok else 1)
 
 

@@ -90,9 +90,7 @@ def _git_identity(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True
-    )
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
     return done.stdout
 
 
@@ -160,7 +158,9 @@ def corpus() -> Path:
     return CORPUS
 
 
-def run_module(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_module(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m ares_release`` as a user would, in a fresh process."""
     return subprocess.run(
         [sys.executable, "-m", "ares_release", *args],

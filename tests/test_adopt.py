@@ -16,7 +16,9 @@ def bot_without_changelog(git_repo: Path) -> Path:
     return git_repo
 
 
-def test_init_writes_the_changelog_with_the_current_version(cli: Cli, bot_without_changelog: Path) -> None:
+def test_init_writes_the_changelog_with_the_current_version(
+    cli: Cli, bot_without_changelog: Path
+) -> None:
     result = cli("init", "--date", "2026-01-15")
     log = bot_without_changelog / "docs" / "BOT_CHANGELOG.md"
     assert "wrote docs/BOT_CHANGELOG.md from the built-in template" in result.stdout
@@ -62,8 +64,12 @@ def test_init_without_version_file_says_what_to_do(cli: Cli, git_repo: Path) -> 
     assert not (git_repo / "docs").exists()
 
 
-def test_init_refuses_a_changelog_outside_the_repository(cli: Cli, bot_without_changelog: Path) -> None:
-    (bot_without_changelog / "pyproject.toml").write_text('[tool.ares-release]\nchangelog = "../x.md"\n')
+def test_init_refuses_a_changelog_outside_the_repository(
+    cli: Cli, bot_without_changelog: Path
+) -> None:
+    (bot_without_changelog / "pyproject.toml").write_text(
+        '[tool.ares-release]\nchangelog = "../x.md"\n'
+    )
     result = cli("init", code=1)
     assert "outside the repository" in result.stderr
     assert not (bot_without_changelog.parent / "x.md").exists()

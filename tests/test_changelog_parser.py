@@ -60,7 +60,10 @@ def test_yanked_prerelease_and_build_versions() -> None:
 
 
 def test_reference_forms_in_headings() -> None:
-    log = parse("## [Unreleased][]\n\n## [1.0.1][] - 2016-10-23\n\n## [1.0.0](https://x/1.0.0) - 2016-10-01\n")
+    log = parse(
+        "## [Unreleased][]\n\n## [1.0.1][] - 2016-10-23\n\n"
+        "## [1.0.0](https://x/1.0.0) - 2016-10-01\n"
+    )
     assert log.unreleased is not None
     assert [(r.version, r.parts.link, r.date) for r in log.releases] == [
         ("1.0.1", "[]", "2016-10-23"),
@@ -84,7 +87,14 @@ def test_link_labels_match_case_insensitively() -> None:
         "# T\n\n    ## [9.9.9] - 2020-01-01\n\n## [1.0.0] - 2020-01-01\n",
         "# T\n\n- item\n\n  ```\n  ## [9.9.9] - 2020-01-01\n  ```\n\n## [1.0.0] - 2020-01-01\n",
     ],
-    ids=["backtick-fence", "tilde-fence", "html-comment", "html-block", "indented-code", "fence-in-list"],
+    ids=[
+        "backtick-fence",
+        "tilde-fence",
+        "html-comment",
+        "html-block",
+        "indented-code",
+        "fence-in-list",
+    ],
 )
 def test_headings_inside_code_and_html_are_not_headings(text: str) -> None:
     assert [r.version for r in parse(text).releases] == ["1.0.0"]
@@ -120,19 +130,50 @@ def test_loose_entries_directly_under_a_release() -> None:
 
 
 def test_misleveled_section_stays_inside_its_release() -> None:
-    log = parse("## [1.0.0] - 2020-01-01\n\n### Added\n\n- a\n\n# Changed\n\n- b\n\n## [0.9.0] - 2019-01-01\n")
+    log = parse(
+        "## [1.0.0] - 2020-01-01\n\n### Added\n\n- a\n\n# Changed\n\n- b\n\n"
+        "## [0.9.0] - 2019-01-01\n"
+    )
     assert [r.version for r in log.releases] == ["1.0.0", "0.9.0"]
-    assert [(s.name, s.heading.level) for s in log.releases[0].sections] == [("Added", 3), ("Changed", 1)]
+    assert [(s.name, s.heading.level) for s in log.releases[0].sections] == [
+        ("Added", 3),
+        ("Changed", 1),
+    ]
 
 
 markdownish = st.lists(
     st.one_of(
         st.sampled_from(
-            ["## [Unreleased]", "## [1.0.0] - 2020-01-01", "## [2.0.0-rc.1] - 2020-13-01 [YANKED]",
-             "### Added", "### Fixed", "# Changed", "- entry", "  - nested", "```", "~~~", "<!--", "-->",
-             "<div>", "[1.0.0]: https://x/compare/v0.9.0...v1.0.0", "[unreleased]: u", "---", "===",
-             "", "    code", "Title", "## [v1.0] – 2020/1/2", "## Unreleased - soon", "\ufeff# T", "##",
-             "## [1.0.0] - 2020-01-01 trailing", "1. item", "> quote", "#### deep"]
+            [
+                "## [Unreleased]",
+                "## [1.0.0] - 2020-01-01",
+                "## [2.0.0-rc.1] - 2020-13-01 [YANKED]",
+                "### Added",
+                "### Fixed",
+                "# Changed",
+                "- entry",
+                "  - nested",
+                "```",
+                "~~~",
+                "<!--",
+                "-->",
+                "<div>",
+                "[1.0.0]: https://x/compare/v0.9.0...v1.0.0",
+                "[unreleased]: u",
+                "---",
+                "===",
+                "",
+                "    code",
+                "Title",
+                "## [v1.0] – 2020/1/2",
+                "## Unreleased - soon",
+                "\ufeff# T",
+                "##",
+                "## [1.0.0] - 2020-01-01 trailing",
+                "1. item",
+                "> quote",
+                "#### deep",
+            ]
         ),
         st.text(max_size=20),
     ),
@@ -171,7 +212,9 @@ def _mistune_structure(text: str) -> tuple[list[tuple[int, str]], list[str]]:
     state = BlockState()
     state.process(text.replace("\r\n", "\n"))  # as mistune's own parse() normalises it
     md.block.parse(state)
-    headings = [(t["attrs"]["level"], t["text"].strip()) for t in state.tokens if t["type"] == "heading"]
+    headings = [
+        (t["attrs"]["level"], t["text"].strip()) for t in state.tokens if t["type"] == "heading"
+    ]
     return headings, sorted(k.casefold() for k in state.env.get("ref_links", {}))
 
 

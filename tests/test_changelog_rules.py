@@ -23,10 +23,16 @@ HEAD = "# Changelog\n\n"  # lines 1-2; the first heading below is on line 3
 CASES = [
     # id, text, expected (line, code) pairs
     ("clean", HEAD + "## [Unreleased]\n\n" + release("1.0.0", "2024-01-01"), []),
-    ("two-unreleased", HEAD + "## [Unreleased]\n\n## [Unreleased]\n\n" + release("1.0.0", "2024-01-01"),
-     [(5, "CL101")]),
-    ("unreleased-below-release", HEAD + release("1.0.0", "2024-01-01") + "## [Unreleased]\n",
-     [(9, "CL102")]),
+    (
+        "two-unreleased",
+        HEAD + "## [Unreleased]\n\n## [Unreleased]\n\n" + release("1.0.0", "2024-01-01"),
+        [(5, "CL101")],
+    ),
+    (
+        "unreleased-below-release",
+        HEAD + release("1.0.0", "2024-01-01") + "## [Unreleased]\n",
+        [(9, "CL102")],
+    ),
     ("unreleased-unbracketed", HEAD + "## Unreleased\n", [(3, "CL208")]),
     ("not-a-release-heading", HEAD + "## Release notes\n", [(3, "CL201")]),
     ("invalid-version", HEAD + release("1.0", "2024-01-01"), [(3, "CL202")]),
@@ -34,41 +40,99 @@ CASES = [
     ("en-dash", HEAD + "## [1.0.0] – 2024-01-01\n\n### Added\n\n- x\n", [(3, "CL203")]),
     ("missing-date", HEAD + "## [1.0.0]\n\n### Added\n\n- x\n", [(3, "CL204")]),
     ("unpadded-date", HEAD + release("1.0.0", "2024-1-5"), [(3, "CL204")]),
-    ("month-name-date", HEAD + "## [1.0.0] - May 6, 2024\n\n### Added\n\n- x\n", [(3, "CL204"), (3, "CL206")]),
+    (
+        "month-name-date",
+        HEAD + "## [1.0.0] - May 6, 2024\n\n### Added\n\n- x\n",
+        [(3, "CL204"), (3, "CL206")],
+    ),
     ("impossible-date", HEAD + release("1.0.0", "2023-02-29"), [(3, "CL205")]),
     ("leap-day-is-real", HEAD + release("1.0.0", "2024-02-29"), []),
-    ("trailing-text", HEAD + "## [1.0.0] - 2024-01-01 (hotfix)\n\n### Added\n\n- x\n", [(3, "CL206")]),
+    (
+        "trailing-text",
+        HEAD + "## [1.0.0] - 2024-01-01 (hotfix)\n\n### Added\n\n- x\n",
+        [(3, "CL206")],
+    ),
     ("yanked-ok", HEAD + "## [1.0.0] - 2024-01-01 [YANKED]\n\n### Added\n\n- x\n", []),
     ("unbracketed-version", HEAD + "## 1.0.0 - 2024-01-01\n\n### Added\n\n- x\n", [(3, "CL207")]),
-    ("versions-ascending", HEAD + release("1.0.0", "2024-01-02") + release("1.1.0", "2024-01-01"),
-     [(9, "CL301")]),
-    ("duplicate-version", HEAD + release("1.0.0", "2024-01-02") + release("1.0.0", "2024-01-01"),
-     [(9, "CL302")]),
-    ("prerelease-order", HEAD + release("1.0.0-rc.10", "2024-01-02") + release("1.0.0-rc.9", "2024-01-01"),
-     []),
-    ("dates-increase", HEAD + release("2.0.0", "2024-01-01") + release("1.0.0", "2024-06-01"),
-     [(9, "CL303")]),
-    ("one-bad-date-is-blamed", HEAD + release("3.0.0", "2024-03-01") + release("2.0.0", "2021-01-01")
-     + release("1.0.0", "2024-01-01"), [(9, "CL303")]),
+    (
+        "versions-ascending",
+        HEAD + release("1.0.0", "2024-01-02") + release("1.1.0", "2024-01-01"),
+        [(9, "CL301")],
+    ),
+    (
+        "duplicate-version",
+        HEAD + release("1.0.0", "2024-01-02") + release("1.0.0", "2024-01-01"),
+        [(9, "CL302")],
+    ),
+    (
+        "prerelease-order",
+        HEAD + release("1.0.0-rc.10", "2024-01-02") + release("1.0.0-rc.9", "2024-01-01"),
+        [],
+    ),
+    (
+        "dates-increase",
+        HEAD + release("2.0.0", "2024-01-01") + release("1.0.0", "2024-06-01"),
+        [(9, "CL303")],
+    ),
+    (
+        "one-bad-date-is-blamed",
+        HEAD
+        + release("3.0.0", "2024-03-01")
+        + release("2.0.0", "2021-01-01")
+        + release("1.0.0", "2024-01-01"),
+        [(9, "CL303")],
+    ),
     ("section-at-h2", HEAD + release("1.0.0", "2024-01-01", "## Fixed\n\n- x\n"), [(5, "CL401")]),
     ("section-at-h1", HEAD + release("1.0.0", "2024-01-01", "# Changed\n\n- x\n"), [(5, "CL401")]),
     ("release-at-h1", HEAD + "# [1.0.0] - 2024-01-01\n\n### Added\n\n- x\n", [(3, "CL401")]),
-    ("unknown-section", HEAD + release("1.0.0", "2024-01-01", "### Fixes\n\n- x\n"), [(5, "CL402")]),
-    ("section-twice", HEAD + release("1.0.0", "2024-01-01", "### Added\n\n- x\n\n### Added\n\n- y\n"),
-     [(9, "CL403")]),
-    ("empty-section", HEAD + release("1.0.0", "2024-01-01", "### Added\n\n### Fixed\n\n- x\n"),
-     [(5, "CL404")]),
-    ("comment-only-section-is-empty", HEAD + release("1.0.0", "2024-01-01", "### Added\n<!-- todo -->\n"),
-     [(5, "CL404")]),
-    ("missing-link", HEAD + "## [Unreleased]\n\n" + release("1.0.0", "2024-01-01")
-     + "[unreleased]: https://x/compare/v1.0.0...HEAD\n", [(5, "CL501")]),
-    ("link-without-release", HEAD + release("1.0.0", "2024-01-01")
-     + "[1.0.0]: https://x/releases/tag/v1.0.0\n[0.9.0]: https://x/releases/tag/v0.9.0\n",
-     [(10, "CL502")]),
-    ("compare-link-mismatch", HEAD + release("1.1.0", "2024-01-02") + release("1.0.0", "2024-01-01")
-     + "[1.1.0]: https://x/compare/v0.9.0...v1.1.0\n[1.0.0]: https://x/releases/tag/v1.0.0\n",
-     [(15, "CL503")]),
-    ("no-links-no-link-warnings", HEAD + "## [Unreleased]\n\n" + release("1.0.0", "2024-01-01"), []),
+    (
+        "unknown-section",
+        HEAD + release("1.0.0", "2024-01-01", "### Fixes\n\n- x\n"),
+        [(5, "CL402")],
+    ),
+    (
+        "section-twice",
+        HEAD + release("1.0.0", "2024-01-01", "### Added\n\n- x\n\n### Added\n\n- y\n"),
+        [(9, "CL403")],
+    ),
+    (
+        "empty-section",
+        HEAD + release("1.0.0", "2024-01-01", "### Added\n\n### Fixed\n\n- x\n"),
+        [(5, "CL404")],
+    ),
+    (
+        "comment-only-section-is-empty",
+        HEAD + release("1.0.0", "2024-01-01", "### Added\n<!-- todo -->\n"),
+        [(5, "CL404")],
+    ),
+    (
+        "missing-link",
+        HEAD
+        + "## [Unreleased]\n\n"
+        + release("1.0.0", "2024-01-01")
+        + "[unreleased]: https://x/compare/v1.0.0...HEAD\n",
+        [(5, "CL501")],
+    ),
+    (
+        "link-without-release",
+        HEAD
+        + release("1.0.0", "2024-01-01")
+        + "[1.0.0]: https://x/releases/tag/v1.0.0\n[0.9.0]: https://x/releases/tag/v0.9.0\n",
+        [(10, "CL502")],
+    ),
+    (
+        "compare-link-mismatch",
+        HEAD
+        + release("1.1.0", "2024-01-02")
+        + release("1.0.0", "2024-01-01")
+        + "[1.1.0]: https://x/compare/v0.9.0...v1.1.0\n[1.0.0]: https://x/releases/tag/v1.0.0\n",
+        [(15, "CL503")],
+    ),
+    (
+        "no-links-no-link-warnings",
+        HEAD + "## [Unreleased]\n\n" + release("1.0.0", "2024-01-01"),
+        [],
+    ),
 ]
 
 
@@ -80,7 +144,9 @@ def test_rule(text: str, expected: list[tuple[int, str]]) -> None:
 def test_link_rules_are_warnings_and_the_rest_errors() -> None:
     for _, text, _ in CASES:
         for _line, code, severity in problems(text):
-            assert severity == ("warning" if code in ("CL208", "CL501", "CL502", "CL503") else "error")
+            assert severity == (
+                "warning" if code in ("CL208", "CL501", "CL502", "CL503") else "error"
+            )
 
 
 def test_configured_sections_are_the_allowed_names() -> None:
@@ -91,7 +157,9 @@ def test_configured_sections_are_the_allowed_names() -> None:
 
 def test_messages_tell_what_to_do() -> None:
     log = parse(HEAD + release("1.0.0", "2024-1-5", "### Fixes\n\n- x\n"))
-    messages = [p.format() for p in run_rules(log, RuleContext("docs/BOT_CHANGELOG.md", DEFAULT_SECTIONS))]
+    messages = [
+        p.format() for p in run_rules(log, RuleContext("docs/BOT_CHANGELOG.md", DEFAULT_SECTIONS))
+    ]
     assert messages == [
         "docs/BOT_CHANGELOG.md:3:14: CL204 '2024-1-5' is not an ISO 8601 date; write YYYY-MM-DD; "
         "did you mean 2024-01-05?",

@@ -12,7 +12,9 @@ def test_clean_project_passes(cli: Cli, ares_repo: Path) -> None:
     assert result.stderr == "docs/BOT_CHANGELOG.md: ok (3 releases)\n"
 
 
-def test_check_from_a_subdirectory_finds_the_repository(cli: Cli, ares_repo: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_check_from_a_subdirectory_finds_the_repository(
+    cli: Cli, ares_repo: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(ares_repo / "src")
     cli("check")
 
@@ -50,7 +52,9 @@ def test_json_report(cli: Cli, ares_repo: Path) -> None:
 
 def test_warnings_alone_exit_zero(cli: Cli, ares_repo: Path) -> None:
     log = ares_repo / "docs" / "BOT_CHANGELOG.md"
-    log.write_text(log.read_text().replace("[1.0.0]: https://example.com/ares/releases/tag/v1.0.0\n", ""))
+    log.write_text(
+        log.read_text().replace("[1.0.0]: https://example.com/ares/releases/tag/v1.0.0\n", "")
+    )
     result = cli("check")
     assert "CL501 warning: [1.0.0] has no link definition" in result.stdout
     assert json.loads(cli("check", "--json").stdout)["ok"] is True
@@ -70,7 +74,7 @@ def test_missing_changelog_is_a_problem_not_a_traceback(cli: Cli, ares_repo: Pat
 
 def test_invalid_utf8_names_line_and_column(cli: Cli, ares_repo: Path) -> None:
     log = ares_repo / "docs" / "BOT_CHANGELOG.md"
-    data = log.read_bytes().replace("Per-symbol".encode(), b"Per-symb\xe9l")
+    data = log.read_bytes().replace(b"Per-symbol", b"Per-symb\xe9l")
     log.write_bytes(data)
     result = cli("check", code=1)
     assert result.stdout.startswith("docs/BOT_CHANGELOG.md:9:11: CL002 invalid UTF-8 (byte 0xe9)")
@@ -84,7 +88,9 @@ def test_directory_instead_of_file(cli: Cli, tmp_path: Path) -> None:
 def test_broken_version_file_is_reported(cli: Cli, ares_repo: Path) -> None:
     (ares_repo / "src" / "config.py").write_text('ARES_VERSION = "2.0"\n')
     result = cli("check", code=1)
-    assert result.stdout.startswith("src/config.py:1:1: VF002 ARES_VERSION = '2.0' is not a valid SemVer")
+    assert result.stdout.startswith(
+        "src/config.py:1:1: VF002 ARES_VERSION = '2.0' is not a valid SemVer"
+    )
 
 
 def test_changelog_without_releases(cli: Cli, ares_repo: Path) -> None:
@@ -93,13 +99,17 @@ def test_changelog_without_releases(cli: Cli, ares_repo: Path) -> None:
     assert "VF003 no release heading to compare with ARES_VERSION = '2.0.0'" in result.stdout
 
 
-def test_check_path_uses_changelog_rules_only_and_works_outside_git(cli: Cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_check_path_uses_changelog_rules_only_and_works_outside_git(
+    cli: Cli, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
     (tmp_path / "CHANGES.md").write_text(GOOD_CHANGELOG)
     cli("check", "CHANGES.md")  # no src/config.py here, and that is fine
 
 
-def test_check_without_path_outside_git_uses_the_current_folder(cli: Cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_check_without_path_outside_git_uses_the_current_folder(
+    cli: Cli, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     write_project(tmp_path)
     monkeypatch.chdir(tmp_path)
     cli("check")
@@ -123,7 +133,9 @@ def test_bad_config_is_one_line_exit_1(cli: Cli, git_repo: Path) -> None:
     result = cli("check", code=1)
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1
-    assert "unknown key 'changelg'" in result.stderr and "did you mean 'changelog'?" in result.stderr
+    assert (
+        "unknown key 'changelg'" in result.stderr and "did you mean 'changelog'?" in result.stderr
+    )
 
 
 def test_c_option_works_like_git(cli: Cli, ares_repo: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,9 @@ from ares_release.errors import ConfigError
 
 
 def write_pyproject(root: Path, table: str) -> None:
-    (root / "pyproject.toml").write_text(f"[project]\nname = 'bot'\n\n[tool.ares-release]\n{table}\n")
+    (root / "pyproject.toml").write_text(
+        f"[project]\nname = 'bot'\n\n[tool.ares-release]\n{table}\n"
+    )
 
 
 def test_defaults_come_from_the_seed(tmp_path: Path) -> None:
@@ -42,7 +44,10 @@ def test_every_key_can_be_set(tmp_path: Path) -> None:
 
 def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
     write_pyproject(tmp_path, 'version_fle = "src/config.py"')
-    with pytest.raises(ConfigError, match=r"pyproject.toml:5: unknown key 'version_fle'.*did you mean 'version_file'\?"):
+    with pytest.raises(
+        ConfigError,
+        match=r"pyproject.toml:5: unknown key 'version_fle'.*did you mean 'version_file'\?",
+    ):
         load_config(tmp_path)
 
 

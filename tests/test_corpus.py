@@ -58,8 +58,15 @@ def found(cli: Cli, corpus: Path, name: str) -> set[tuple[int, str]]:
         # craue: en-dash between version and date.
         ("craue__CraueConfigBundle.md", 3, "CL203"),
     ],
-    ids=["zoxide-date-order", "rich-unpadded-date", "rich-date-typo", "rich-h2-section",
-         "tailwind-h1-section", "template-residue", "en-dash"],
+    ids=[
+        "zoxide-date-order",
+        "rich-unpadded-date",
+        "rich-date-typo",
+        "rich-h2-section",
+        "tailwind-h1-section",
+        "template-residue",
+        "en-dash",
+    ],
 )
 def test_real_defects_are_reported_at_their_lines(
     cli: Cli, corpus: Path, name: str, line: int, code: str

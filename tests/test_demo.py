@@ -5,7 +5,9 @@ from pathlib import Path
 from .conftest import git, run_module
 
 
-def test_demo_shows_the_tool_at_work_and_leaves_the_caller_alone(ares_repo: Path, tmp_path: Path) -> None:
+def test_demo_shows_the_tool_at_work_and_leaves_the_caller_alone(
+    ares_repo: Path, tmp_path: Path
+) -> None:
     before = (git(ares_repo, "status", "--porcelain"), git(ares_repo, "rev-parse", "HEAD"))
     target = tmp_path / "demo"
     done = run_module("demo", "--path", str(target), cwd=ares_repo)

@@ -26,8 +26,18 @@ VAR = "ARES_VERSION"
         (b'class C:\n    ARES_VERSION = "9.9.9"\n\nARES_VERSION = "2.0.0"\n', 4, b'"2.0.0"'),
         (b'CONFIG = {"ARES_VERSION": "1.0.0"}\nARES_VERSION = "2.0.0"\n', 2, b'"2.0.0"'),
     ],
-    ids=["plain", "single-quotes", "annotated", "final-raw", "triple", "parenthesised",
-         "inside-if", "function-scope-ignored", "class-scope-ignored", "dict-key-ignored"],
+    ids=[
+        "plain",
+        "single-quotes",
+        "annotated",
+        "final-raw",
+        "triple",
+        "parenthesised",
+        "inside-if",
+        "function-scope-ignored",
+        "class-scope-ignored",
+        "dict-key-ignored",
+    ],
 )
 def test_locate(source: bytes, line: int, token: bytes) -> None:
     literal = locate(source, VAR)
@@ -41,9 +51,14 @@ def test_locate(source: bytes, line: int, token: bytes) -> None:
     [
         (b"X = 1\n", 1, "no module-level assignment to ARES_VERSION"),
         (b'ARES_VERSION = "1.0.0"\nARES_VERSION = "2.0.0"\n', 2, "assigned 2 times"),
-        (b'import os\nARES_VERSION = "1.0.0"\ntry:\n    pass\nexcept E:\n    ARES_VERSION = "2"\n', 6, "assigned 2 times"),
+        (
+            b'import os\nARES_VERSION = "1.0.0"\ntry:\n    pass\n'
+            b'except E:\n    ARES_VERSION = "2"\n',
+            6,
+            "assigned 2 times",
+        ),
         (b'ARES_VERSION = "2.0.0"\nARES_VERSION += "-dev"\n', 2, "assigned 2 times"),
-        (b'ARES_VERSION = get_version()\n', 1, "plain string literal"),
+        (b"ARES_VERSION = get_version()\n", 1, "plain string literal"),
         (b'V = "2.0.0"\nARES_VERSION = V\n', 2, "plain string literal"),
         (b'ARES_VERSION = f"2.0.{0}"\n', 1, "plain string literal"),
         (b'ARES_VERSION = b"2.0.0"\n', 1, "plain string literal"),
@@ -52,8 +67,20 @@ def test_locate(source: bytes, line: int, token: bytes) -> None:
         (b'ARES_VERSION = "v2.0.0"\n', 1, "not a valid SemVer"),
         (b'ARES_VERSION = "2.0.0"\nif:\n', 2, "not valid Python"),
     ],
-    ids=["missing", "twice", "twice-in-try", "augmented", "call", "name", "fstring", "bytes",
-         "concatenated", "two-parts", "v-prefix", "syntax-error"],
+    ids=[
+        "missing",
+        "twice",
+        "twice-in-try",
+        "augmented",
+        "call",
+        "name",
+        "fstring",
+        "bytes",
+        "concatenated",
+        "two-parts",
+        "v-prefix",
+        "syntax-error",
+    ],
 )
 def test_locate_refuses(source: bytes, line: int, message: str) -> None:
     with pytest.raises(VersionError, match=message) as info:
@@ -65,14 +92,22 @@ def test_locate_refuses(source: bytes, line: int, message: str) -> None:
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        (b'ARES_VERSION = "2.0.0"  # Used for model versioning\n',
-         b'ARES_VERSION = "2.1.0-rc.1"  # Used for model versioning\n'),
-        (b"\xef\xbb\xbf# coding: utf-8\r\nNAME = '2.0.0'\r\nARES_VERSION = '2.0.0'\r\n",
-         b"\xef\xbb\xbf# coding: utf-8\r\nNAME = '2.0.0'\r\nARES_VERSION = '2.1.0-rc.1'\r\n"),
-        (b'# -*- coding: latin-1 -*-\nAUTHOR = "Jos\xe9"\nARES_VERSION = "2.0.0"\n',
-         b'# -*- coding: latin-1 -*-\nAUTHOR = "Jos\xe9"\nARES_VERSION = "2.1.0-rc.1"\n'),
-        (b'D = {"\xc3\xa9": "2.0.0"}; ARES_VERSION = r"2.0.0"; E = "2.0.0"',
-         b'D = {"\xc3\xa9": "2.0.0"}; ARES_VERSION = r"2.1.0-rc.1"; E = "2.0.0"'),
+        (
+            b'ARES_VERSION = "2.0.0"  # Used for model versioning\n',
+            b'ARES_VERSION = "2.1.0-rc.1"  # Used for model versioning\n',
+        ),
+        (
+            b"\xef\xbb\xbf# coding: utf-8\r\nNAME = '2.0.0'\r\nARES_VERSION = '2.0.0'\r\n",
+            b"\xef\xbb\xbf# coding: utf-8\r\nNAME = '2.0.0'\r\nARES_VERSION = '2.1.0-rc.1'\r\n",
+        ),
+        (
+            b'# -*- coding: latin-1 -*-\nAUTHOR = "Jos\xe9"\nARES_VERSION = "2.0.0"\n',
+            b'# -*- coding: latin-1 -*-\nAUTHOR = "Jos\xe9"\nARES_VERSION = "2.1.0-rc.1"\n',
+        ),
+        (
+            b'D = {"\xc3\xa9": "2.0.0"}; ARES_VERSION = r"2.0.0"; E = "2.0.0"',
+            b'D = {"\xc3\xa9": "2.0.0"}; ARES_VERSION = r"2.1.0-rc.1"; E = "2.0.0"',
+        ),
         (b'ARES_VERSION: str = """2.0.0"""\n', b'ARES_VERSION: str = """2.1.0-rc.1"""\n'),
     ],
     ids=["comment-kept", "bom-crlf-same-version-elsewhere", "latin1", "no-final-newline", "triple"],
@@ -104,8 +139,16 @@ def test_read_missing_file_names_the_remedy(tmp_path: Path) -> None:
 
 filler = st.lists(
     st.sampled_from(
-        ["# a comment with 2.0.0 in it", "X = '2.0.0'", "", "import os", "Y = 1  # ARES_VERSION",
-         "S = 'ARES_VERSION = \"1.0.0\"'", "def f():\n    ARES_VERSION = '0.0.1'", "Z = 'é'"]
+        [
+            "# a comment with 2.0.0 in it",
+            "X = '2.0.0'",
+            "",
+            "import os",
+            "Y = 1  # ARES_VERSION",
+            "S = 'ARES_VERSION = \"1.0.0\"'",
+            "def f():\n    ARES_VERSION = '0.0.1'",
+            "Z = 'é'",
+        ]
     ),
     max_size=5,
 )
@@ -121,5 +164,8 @@ def test_replace_roundtrip_keeps_every_other_byte(
     data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
     new = replace_version(data, VAR, "10.20.30-rc.1+b.2")
     literal = locate(data, VAR)
-    assert new == data[: literal.start] + f"{quote}10.20.30-rc.1+b.2{quote}".encode() + data[literal.end :]
+    assert (
+        new
+        == data[: literal.start] + f"{quote}10.20.30-rc.1+b.2{quote}".encode() + data[literal.end :]
+    )
     assert locate(new, VAR).value == "10.20.30-rc.1+b.2"

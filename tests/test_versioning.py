@@ -55,9 +55,11 @@ identifier = st.one_of(
     st.from_regex(r"[0-9]*[a-zA-Z-][0-9a-zA-Z-]{0,3}", fullmatch=True),
 )
 versions = st.builds(
-    lambda a, b, c, pre, build: f"{a}.{b}.{c}"
-    + (f"-{'.'.join(pre)}" if pre else "")
-    + (f"+{'.'.join(build)}" if build else ""),
+    lambda a, b, c, pre, build: (
+        f"{a}.{b}.{c}"
+        + (f"-{'.'.join(pre)}" if pre else "")
+        + (f"+{'.'.join(build)}" if build else "")
+    ),
     st.integers(0, 3),
     st.integers(0, 3),
     st.integers(0, 3),
@@ -126,7 +128,11 @@ def test_refused_bumps(old: str, part: str, pre: str | None, message: str) -> No
         next_version(parse_version(old), part, pre=pre)
 
 
-@given(versions, st.sampled_from(["major", "minor", "patch", "prerelease"]), st.sampled_from([None, "rc", "alpha", "zeta"]))
+@given(
+    versions,
+    st.sampled_from(["major", "minor", "patch", "prerelease"]),
+    st.sampled_from([None, "rc", "alpha", "zeta"]),
+)
 def test_every_bump_goes_up(old: str, part: str, pre: str | None) -> None:
     current = parse_version(old)
     try:
