@@ -73,6 +73,18 @@ def cli(directory: Path | None) -> None:
     """Changelog-driven releases for the Ares trading bot."""
     if directory is not None:
         os.chdir(directory)
+    ctx = click.get_current_context()
+    if ctx.invoked_subcommand not in ("recover", "bump", "demo"):
+        _warn_if_interrupted()
+
+
+def _warn_if_interrupted() -> None:
+    from .config import find_root
+    from .journal import NOTICE, interrupted
+
+    root = find_root(Path.cwd())
+    if root is not None and interrupted(root):
+        click.echo(f"ares-release: warning: {NOTICE}", err=True)
 
 
 @cli.command()
@@ -163,6 +175,74 @@ def init(when: date | None, template: Path | None, dry_run: bool) -> None:
         apply_init(plan)
     click.echo("\nAdd this to .pre-commit-config.yaml to check on every commit:\n")
     click.echo(plan.snippet, nl=False)
+
+
+@cli.command()
+@click.argument("part", metavar="PART")
+@click.option("--pre", metavar="TOKEN", help="Start or continue a prerelease (rc, beta, ...).")
+@click.option("--date", "when", callback=_parse_date, help="Release date (default: today, UTC).")
+@click.option("--dry-run", is_flag=True, help="Print the plan and diffs; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan or result as JSON.")
+@click.option("--no-commit", is_flag=True, help="Write the files only (no commit, no tag).")
+@click.option("--no-tag", is_flag=True, help="Commit but do not tag.")
+@click.option("--no-verify", is_flag=True, help="Skip the repository's commit hooks.")
+@click.option("--allow-dirty", is_flag=True, help="Release with other uncommitted changes.")
+@click.option("--allow-empty", is_flag=True, help="Release with an empty Unreleased section.")
+@click.option("--sign", is_flag=True, help="GPG-sign the commit and the tag.")
+@click.option("--message", default="chore(release): {version}", show_default=True)
+def bump(
+    part: str,
+    pre: str | None,
+    when: date | None,
+    dry_run: bool,
+    as_json: bool,
+    no_commit: bool,
+    no_tag: bool,
+    no_verify: bool,
+    allow_dirty: bool,
+    allow_empty: bool,
+    sign: bool,
+    message: str,
+) -> None:
+    """Release: move Unreleased under a new version, set the constant, commit and tag.
+
+    PART is major, minor, patch, prerelease, release, auto, or an explicit version.
+    All of it happens, or none of it.
+    """
+    from .bump import bump as run_bump
+    from .bump import describe
+    from .project import load_project
+    from .release import Options
+
+    options = Options(
+        part=part,
+        pre=pre,
+        when=when,
+        message=message,
+        commit=not no_commit,
+        tag=not no_tag,
+        verify=not no_verify,
+        allow_dirty=allow_dirty,
+        allow_empty=allow_empty,
+        sign=sign,
+    )
+    result = run_bump(load_project().config, options, dry_run=dry_run, today=_today())
+    if as_json:
+        import json
+
+        click.echo(json.dumps(result.as_dict(), indent=2))
+    else:
+        click.echo(describe(result), nl=False)
+
+
+@cli.command()
+@click.option("--rollback", is_flag=True, help="Undo the release even if its commit landed.")
+def recover(rollback: bool) -> None:
+    """Finish a bump that was killed part-way: complete it or restore the pre-bump state."""
+    from .project import load_project
+    from .transaction import recover as run_recover
+
+    click.echo(run_recover(load_project().root, rollback=rollback))
 
 
 @cli.command()

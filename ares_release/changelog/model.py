@@ -145,11 +145,15 @@ class Changelog(NamedTuple):
 
         return entries_in(self.lines, section.heading.line + 1, section.end_line)
 
-    def entries(self, block: Release) -> tuple[Entry, ...]:
-        """All of a block's entries: loose items under its heading, then each section's."""
+    def loose_entries(self, block: Release) -> tuple[Entry, ...]:
+        """List items directly under the block's heading, before any section."""
         from .parser import entries_in
 
-        found = list(entries_in(self.lines, block.heading.line + 1, block.body_end))
+        return entries_in(self.lines, block.heading.line + 1, block.body_end)
+
+    def entries(self, block: Release) -> tuple[Entry, ...]:
+        """All of a block's entries: loose items under its heading, then each section's."""
+        found = list(self.loose_entries(block))
         for section in block.sections:
             found.extend(self.section_entries(section))
         return tuple(found)
