@@ -8,7 +8,7 @@ from typing import NamedTuple
 from .config import Config
 from .errors import AresReleaseError
 from .journal import NOTICE, interrupted
-from .release import Options, ReleasePlan, plan_release
+from .release import Options, ReleasePlan, plan_release, require_repository
 from .transaction import Outcome, apply_release, bump_lock
 
 
@@ -31,7 +31,8 @@ class BumpResult(NamedTuple):
 def bump(config: Config, options: Options, *, dry_run: bool, today: date) -> BumpResult:
     """Release: plan everything, then (unless ``dry_run``) apply it all or nothing."""
     root = config.root
-    if (root / ".git").exists() and interrupted(root):
+    require_repository(root)
+    if interrupted(root):
         raise AresReleaseError(f"refusing to bump: {NOTICE}")
     if dry_run:
         return BumpResult(plan_release(config, options, today=today), None)

@@ -113,13 +113,17 @@ def _refuse(message: str) -> AresReleaseError:
     return AresReleaseError(f"refusing to bump: {message}")
 
 
+def require_repository(root: Path) -> None:
+    if not (root / ".git").exists():
+        raise _refuse(f"{root} is not a git repository; run 'git init' or use -C PATH")
+
+
 def _preflight(config: Config, options: Options) -> Changelog:
     """The repository-state refusals: not git, mid-merge, dirty tree, failing check."""
     from . import git
 
     root = config.root
-    if not (root / ".git").exists():
-        raise _refuse(f"{root} is not a git repository; run 'git init' or use -C PATH")
+    require_repository(root)
     busy = git.operation_in_progress(root)
     if busy:
         raise _refuse(f"{busy} is in progress; finish or abort it first")

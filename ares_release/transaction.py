@@ -138,6 +138,10 @@ def apply_release(plan: ReleasePlan) -> Outcome:
             _failpoint("tagged")
         _finish(root)
         return Outcome(commit, plan.tag)
+    except (AresReleaseError, OSError) as exc:
+        _restore(root, record, keep_commit=False)
+        reason = str(exc) if isinstance(exc, AresReleaseError) else (exc.strerror or str(exc))
+        raise AresReleaseError(f"{reason}; the bump was rolled back and nothing changed") from None
     except BaseException:
         _restore(root, record, keep_commit=False)
         raise
