@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .config import Config
 from .errors import AresReleaseError
 from .journal import NOTICE, interrupted
 from .release import Options, ReleasePlan, plan_release, require_repository
-from .transaction import Outcome, apply_release, bump_lock
+
+if TYPE_CHECKING:
+    from .transaction import Outcome
 
 
 class BumpResult(NamedTuple):
@@ -36,6 +38,8 @@ def bump(config: Config, options: Options, *, dry_run: bool, today: date) -> Bum
         raise AresReleaseError(f"refusing to bump: {NOTICE}")
     if dry_run:
         return BumpResult(plan_release(config, options, today=today), None)
+    from .transaction import apply_release, bump_lock
+
     with bump_lock(root):
         plan = plan_release(config, options, today=today)
         return BumpResult(plan, apply_release(plan))

@@ -6,13 +6,13 @@ and the tag); :mod:`ares_release.transaction` applies it as one all-or-nothing s
 
 from __future__ import annotations
 
-import difflib
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
 from .changelog import Changelog, Entry, Release
-from .changelog.edit import release_unreleased
+from .changelog.edit import Splice, release_unreleased, unified_diff
+from .changelog.parser import split_lines
 from .check import check_project
 from .config import Config
 from .errors import AresReleaseError, GitError
@@ -27,13 +27,19 @@ MINOR_SECTIONS = ("added", "changed", "deprecated")
 
 class FileChange(NamedTuple):
     path: Path
-    shown: str  # as the user sees it (relative to the repository root)
+    shown: str  # relative to the repository root, with forward slashes
     before: bytes
     after: bytes
+    splices: tuple[Splice, ...] | None = None  # the edit, when known (no diffing needed)
 
     def diff(self) -> str:
-        old = self.before.decode("utf-8", "replace").splitlines(keepends=True)
-        new = self.after.decode("utf-8", "replace").splitlines(keepends=True)
+        """A unified diff of the change, ``git apply``-able."""
+        old = split_lines(self.before.decode("utf-8", "replace"))
+        if self.splices is not None:
+            return unified_diff(old, self.splices, self.shown)
+        import difflib
+
+        new = split_lines(self.after.decode("utf-8", "replace"))
         return "".join(difflib.unified_diff(old, new, f"a/{self.shown}", f"b/{self.shown}", n=2))
 
 
@@ -185,7 +191,7 @@ def plan_release(config: Config, options: Options, *, today: date) -> ReleasePla
     )
     new_log = edit.text.encode("utf-8")
     changes = (
-        FileChange(log_path, _rel(root, log_path), log_bytes, new_log),
+        FileChange(log_path, _rel(root, log_path), log_bytes, new_log, edit.splices),
         FileChange(
             version_path,
             _rel(root, version_path),
