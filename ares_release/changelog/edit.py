@@ -106,7 +106,7 @@ def release_unreleased(
 
 
 def _with_ending(text: str, like: str) -> str:
-    """``text`` with the line ending ``like`` has (none when ``like`` is the unterminated last line)."""
+    """``text`` ending like ``like`` (no line ending when ``like`` is an unterminated last line)."""
     return text + (_eol(like) if like.endswith("\n") else "")
 
 
