@@ -6,6 +6,7 @@ the demo folder is touched.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import AresReleaseError
-from .git import IDENTITY, commit_all, init
+from .git import IDENTITY, commit_all, init, tag_head
 
 Echo = Callable[[str], None]
 
@@ -100,15 +101,18 @@ def build_repository(root: Path) -> None:
     commit_all(root, "feat: first tracked version of the Ares bot", env=IDENTITY)
     (root / "src" / "config.py").write_text(CONFIG_PY, "utf-8")
     commit_all(root, "chore(release): 2.0.0", env=IDENTITY)
+    tag_head(root, "v2.0.0", "Release 2.0.0", env=IDENTITY)
     (root / "src" / "risk.py").write_text("MAX_POSITION = {'ETHUSDT': 5.0}\n", "utf-8")
     commit_all(root, "feat(risk): per-symbol position caps", env=IDENTITY)
 
 
-def _run(root: Path, echo: Echo, *args: str) -> int:
-    echo(f"$ ares-release {' '.join(args)}")
+def _run(root: Path, echo: Echo, *args: str, program: str = "ares-release") -> int:
+    echo(f"$ {program} {' '.join(args)}")
+    argv = [sys.executable, "-m", "ares_release"] if program == "ares-release" else [program]
     done = subprocess.run(
-        [sys.executable, "-m", "ares_release", *args],
+        [*argv, *args],
         cwd=root,
+        env={**os.environ, **IDENTITY},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -137,6 +141,14 @@ def show(root: Path, echo: Echo) -> None:
     changelog.write_text(good, "utf-8")
     echo("== Release notes for the newest release, ready for 'gh release create --notes-file -'")
     _run(root, echo, "notes")
+    echo("== The release, planned: 'auto' reads Unreleased and picks the level; nothing changes")
+    _run(root, echo, "bump", "auto", "--dry-run")
+    echo("== The release, made: both files, one commit, one annotated tag, all or nothing")
+    _run(root, echo, "bump", "auto")
+    _run(root, echo, "log", "--oneline", "--decorate", "-3", program="git")
+    _run(root, echo, "show", "--stat", "--format=%s", "HEAD", program="git")
+    _run(root, echo, "version")
+    _run(root, echo, "check")
 
 
 def run_demo(path: Path | None, *, echo: Echo) -> None:

@@ -183,6 +183,11 @@ def commit_all(path: Path, message: str, *, env: Mapping[str, str] | None = None
     return str(repo.head.commit.hexsha)
 
 
-def log_oneline(path: Path, count: int = 10) -> str:
+def tag_head(path: Path, name: str, message: str, *, env: Mapping[str, str] | None = None) -> None:
+    """An annotated tag on HEAD."""
+    git = require("git")
     repo = _repo(path)
-    return str(repo.git.log("--oneline", "--decorate", f"-{count}"))
+    try:
+        repo.git.tag("--annotate", "-m", message, name, env={**os.environ, **(env or {})})
+    except git.GitCommandError as exc:
+        raise GitError(f"git tag failed in {path}: {exc.stderr.strip()}") from None

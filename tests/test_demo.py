@@ -19,9 +19,15 @@ def test_demo_shows_the_tool_at_work_and_leaves_the_caller_alone(
     assert "CL402 unknown section 'Fixes' in 1.1.0; did you mean 'Fixed'?" in out
     assert "(exit code 1)" in out
     assert "$ ares-release notes\n### Added\n" in out
-    assert "src/config.py was executed!" not in out
+    assert "\nsrc/config.py was executed!\n" not in out  # printed only if it were run
+    # The release: planned with a diff, then made (commit and tag).
+    assert "$ ares-release bump auto --dry-run\n2.0.0 -> 2.1.0 (minor)\n" in out
+    assert "+## [2.1.0] - " in out and '+ARES_VERSION = "2.1.0"' in out
+    assert "tagged v2.1.0" in out
+    assert "(HEAD -> main, tag: v2.1.0) chore(release): 2.1.0" in out
     # The demo repository is real and kept; the caller's repository is untouched.
-    assert len(git(target, "log", "--oneline").splitlines()) == 3
+    assert len(git(target, "log", "--oneline").splitlines()) == 4
+    assert git(target, "tag", "-l").split() == ["v2.0.0", "v2.1.0"]
     assert git(target, "status", "--porcelain") == ""
     assert (git(ares_repo, "status", "--porcelain"), git(ares_repo, "rev-parse", "HEAD")) == before
 
