@@ -13,6 +13,7 @@ from .errors import (
     ConfigError,
     GitError,
     OptionalDependencyError,
+    TrackingError,
     VersionError,
 )
 
@@ -22,6 +23,7 @@ __all__ = [
     "ConfigError",
     "GitError",
     "OptionalDependencyError",
+    "TrackingError",
     "VersionError",
     "__version__",
 ]

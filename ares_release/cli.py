@@ -258,5 +258,15 @@ def demo(path: Path | None) -> None:
     run_demo(path, echo=click.echo)
 
 
+def _register_mlflow_commands() -> None:
+    from .cli_runs import rollback, runs
+
+    cli.add_command(runs)
+    cli.add_command(rollback)
+
+
+_register_mlflow_commands()
+
+
 def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv, prog_name="ares-release")

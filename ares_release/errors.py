@@ -34,3 +34,7 @@ class GitError(AresReleaseError):
 
 class OptionalDependencyError(AresReleaseError):
     """An optional extra is needed but not installed."""
+
+
+class TrackingError(AresReleaseError):
+    """MLflow could not be reached, or refused a request."""
