@@ -7,7 +7,7 @@ from types import ModuleType
 
 from .errors import OptionalDependencyError
 
-EXTRAS = {"mlflow": "mlflow", "git": "git", "matplotlib": "plot"}
+EXTRAS = {"mlflow": "mlflow", "matplotlib": "plot"}
 
 
 def require(module: str) -> ModuleType:
@@ -16,12 +16,10 @@ def require(module: str) -> ModuleType:
         return importlib.import_module(module)
     except ImportError as exc:
         top = module.split(".")[0]
-        extra = EXTRAS.get(top)
-        hint = (
-            f'pip install "ares-release[{extra}]"'
-            if extra and extra != top
-            else f"pip install {top}"
-        )
-        if top == "git":
+        if top in EXTRAS:
+            hint = f'pip install "ares-release[{EXTRAS[top]}]"'
+        elif top == "git":
             hint = "pip install GitPython (and make sure the git program is on PATH)"
+        else:
+            hint = f"pip install {top}"
         raise OptionalDependencyError(f"{module} is not available ({exc}); {hint}") from None

@@ -170,3 +170,124 @@ def run_module(
         env=env,
         check=False,
     )
+
+
+# --- MLflow: a real tracking server on 127.0.0.1 and a sqlite store, once per session ------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _answers(uri: str) -> bool:
+    """A real API call (it reads the backend database), not /health."""
+    import urllib.error
+    import urllib.request
+
+    url = f"{uri}/api/2.0/mlflow/experiments/get-by-name?experiment_name=Default"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``mlflow server`` with a sqlite backend, started once and polled until it answers."""
+    import shutil
+    import signal
+    import time
+
+    pytest.importorskip("mlflow")
+    root = tmp_path_factory.mktemp("mlflow-server")
+    program = shutil.which("mlflow", path=str(Path(sys.executable).parent)) or shutil.which(
+        "mlflow"
+    )
+    assert program, "the mlflow program is not installed (pip install -e '.[mlflow,test]')"
+    port = _free_port()
+    log = open(root / "server.log", "wb")  # noqa: SIM115 - open for the server's lifetime
+    proc = subprocess.Popen(
+        [
+            program,
+            "server",
+            "--backend-store-uri",
+            f"sqlite:///{root}/backend.db",
+            "--default-artifact-root",
+            str(root / "artifacts"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    uri = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    try:
+        while not _answers(uri):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail(
+                    f"mlflow server did not start:\n{(root / 'server.log').read_text()[-3000:]}"
+                )
+            time.sleep(0.5)
+        yield uri
+    finally:
+        with __import__("contextlib").suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    pytest.importorskip("mlflow")
+    return f"sqlite:///{tmp_path_factory.mktemp('mlflow-sqlite')}/store.db"
+
+
+@pytest.fixture(params=["sqlite", "server"])
+def tracking_uri(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Each MLflow test runs against a sqlite store and against the real server."""
+    import mlflow
+
+    uri = request.getfixturevalue("sqlite_store" if request.param == "sqlite" else "mlflow_server")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    for name, value in (
+        ("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1"),
+        ("MLFLOW_HTTP_REQUEST_TIMEOUT", "10"),
+    ):
+        monkeypatch.setenv(name, value)
+    for name in ("ARES_BOT_VERSION", "MLFLOW_EXPERIMENT_ID", "MLFLOW_EXPERIMENT_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    # mlflow.set_experiment() in one test must not leak into the next.
+    monkeypatch.setattr(mlflow.tracking.fluent, "_active_experiment_id", None)
+    mlflow.set_tracking_uri(uri)
+    yield uri
+    while mlflow.active_run() is not None:
+        mlflow.end_run()
+
+
+@pytest.fixture
+def experiment(ares_repo: Path) -> str:
+    """A fresh experiment name, also configured as the repository's mlflow_experiment."""
+    import uuid
+
+    name = f"Ares_Test_{uuid.uuid4().hex[:10]}"
+    (ares_repo / "pyproject.toml").write_text(
+        f'[tool.ares-release]\nmlflow_experiment = "{name}"\n'
+    )
+    git(ares_repo, "add", "pyproject.toml")
+    git(ares_repo, "commit", "-qm", "chore: experiment for the test")
+    return name
