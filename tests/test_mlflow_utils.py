@@ -11,12 +11,12 @@ import pytest
 
 pytest.importorskip("mlflow")
 
-import mlflow  # noqa: E402
-from mlflow.tracking import MlflowClient  # noqa: E402
+import mlflow
+from mlflow.tracking import MlflowClient
 
-from ares_release import mlflow_utils  # noqa: E402
-from ares_release.errors import AresReleaseError, TrackingError  # noqa: E402
-from ares_release.mlflow_utils import (  # noqa: E402
+from ares_release import mlflow_utils
+from ares_release.errors import AresReleaseError, TrackingError
+from ares_release.mlflow_utils import (
     create_run_with_version,
     get_run_with_bot_version,
     list_runs_by_bot_version,
@@ -26,7 +26,7 @@ from ares_release.mlflow_utils import (  # noqa: E402
     training_run,
 )
 
-from .conftest import git  # noqa: E402
+from .conftest import git
 
 pytestmark = pytest.mark.slow
 FIVE = {"bot_version", "training_date", "model_type", "symbol", "timeframe"}
@@ -111,7 +111,7 @@ def test_training_run_creates_the_run_already_tagged(
 ) -> None:
     with training_run("ETHUSDT", "15m", "ensemble_model", run_name="nightly") as run:
         # Inside the block, before anything else is logged, the run carries all five tags.
-        assert FIVE <= set(tags_of(run.info.run_id))
+        assert set(tags_of(run.info.run_id)) >= FIVE
         mlflow.log_metric("accuracy", 0.85)
     stored = MlflowClient().get_run(run.info.run_id)
     assert stored.info.run_name == "nightly"
@@ -186,7 +186,7 @@ def test_create_run_with_version_for_client_runs(
     client = MlflowClient()
     exp = client.create_experiment(experiment + "_client")
     run = create_run_with_version(client, exp, symbol="ETHUSDT", timeframe="15m", model_type="m")
-    assert FIVE <= set(run.data.tags)
+    assert set(run.data.tags) >= FIVE
     assert tags_of(run.info.run_id)["bot_version"] == "2.0.0"
 
 
@@ -205,7 +205,8 @@ def test_tag_model_version_copies_the_bot_version(
 
 
 def test_importing_the_module_does_not_import_mlflow() -> None:
-    code = "import ares_release.mlflow_utils, ares_release.mlflow_context, sys; print('mlflow' in sys.modules)"
+    code = "import ares_release.mlflow_utils, ares_release.mlflow_context, sys\n"
+    code += "print('mlflow' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
 
