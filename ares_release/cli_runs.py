@@ -39,6 +39,14 @@ experiment_option = click.option("--experiment", help="Experiment name (default:
 minimize_option = click.option("--minimize", is_flag=True, help="Lower values are better.")
 
 
+def _require_semver(versions: Sequence[str]) -> None:
+    from .precedence import is_semver
+
+    for version in versions:
+        if not is_semver(version):
+            raise click.BadParameter(f"{version!r} is not a SemVer version such as 2.0.0")
+
+
 @click.group()
 def runs() -> None:
     """MLflow runs by bot version: list, show, compare, trend."""
@@ -56,6 +64,8 @@ def list_runs(
     from .mlflow_utils import list_runs_by_bot_version
     from .runs import connect, runs_by_version
 
+    if version is not None:
+        _require_semver([version])
     connect(experiment)
     if version is not None:
         found = list_runs_by_bot_version(version, experiment=experiment, max_results=limit)
@@ -130,6 +140,7 @@ def compare(
 
     if len(versions) < 2:
         raise click.UsageError("give at least two versions to compare")
+    _require_semver(versions)
     connect(experiment)
     rows = run_compare(list(versions), metric, experiment=experiment, minimize=minimize)
     if as_json:
