@@ -121,7 +121,7 @@ def _stats_table(rows: Sequence[Any]) -> str:
             ]
             for r in rows
         ],
-        ["bot_version", "runs", "mean", "median", "best", "worst"],
+        ["bot_version", "count", "mean", "median", "best", "worst"],
     )
 
 

@@ -83,6 +83,40 @@ and the bot adheres to [Semantic Versioning](https://semver.org/spec/v2.0.0.html
 [1.0.0]: https://github.com/example/ares/releases/tag/v1.0.0
 """
 
+TRAIN_PY = '''\
+"""Stand-in for the Ares training pipeline: a few runs per bot version, as the bot logs them."""
+import random
+
+import mlflow
+from mlflow.tracking import MlflowClient
+
+from ares_release.mlflow_utils import get_bot_version, tag_model_version, training_run
+
+version = get_bot_version()  # ARES_VERSION from src/config.py, read without importing it
+rng = random.Random(version)
+base = {"2.0.0": 0.78, "2.1.0": 0.83}.get(version, 0.80)
+for symbol in ("ETHUSDT", "BTCUSDT", "SOLUSDT"):
+    with training_run(symbol, "15m", "ensemble_model") as run:  # created with all five tags
+        mlflow.log_metric("accuracy", round(base + rng.uniform(-0.02, 0.02), 4))
+        mlflow.log_metric("sharpe", round(1.1 + (base - 0.78) * 8 + rng.uniform(-0.1, 0.1), 3))
+    if symbol == "ETHUSDT":  # register the ETHUSDT model; versions do not inherit run tags
+        client = MlflowClient()
+        if not client.search_registered_models(filter_string="name = 'ares_ethusdt_15m'"):
+            client.create_registered_model("ares_ethusdt_15m")
+        model = client.create_model_version(
+            "ares_ethusdt_15m", f"runs:/{run.info.run_id}/model", run_id=run.info.run_id
+        )
+        tag_model_version("ares_ethusdt_15m", model.version)
+
+# No helper at all: the ares-release run context provider still tags the run.
+mlflow.set_experiment("Ares_Trading_Models")
+with mlflow.start_run(run_name="plain-start-run") as run:
+    pass
+tags = MlflowClient().get_run(run.info.run_id).data.tags
+print(f"logged 3 training runs for bot {version}; a plain mlflow.start_run() got bot_version="
+      f"{tags.get('bot_version')}")
+'''
+
 BROKEN = (
     ("## [1.1.0] - 2025-03-14", "## [1.1.0] - 2025-09-31"),
     ("### Fixed\n\n- Funding-rate", "### Fixes\n\n- Funding-rate"),
@@ -97,6 +131,8 @@ def build_repository(root: Path) -> None:
     (root / "src" / "config.py").write_text(CONFIG_PY.replace("2.0.0", "1.1.0"), "utf-8")
     (root / "docs" / "BOT_CHANGELOG.md").write_text(CHANGELOG, "utf-8")
     (root / "README.md").write_text("# Ares trading bot (ares-release demo)\n", "utf-8")
+    (root / "train.py").write_text(TRAIN_PY, "utf-8")
+    (root / ".gitignore").write_text("mlruns.db\nmlruns/\n", "utf-8")
     init(root)
     commit_all(root, "feat: first tracked version of the Ares bot", env=IDENTITY)
     (root / "src" / "config.py").write_text(CONFIG_PY, "utf-8")
@@ -108,11 +144,12 @@ def build_repository(root: Path) -> None:
 
 def _run(root: Path, echo: Echo, *args: str, program: str = "ares-release") -> int:
     echo(f"$ {program} {' '.join(args)}")
-    argv = [sys.executable, "-m", "ares_release"] if program == "ares-release" else [program]
+    argv = {"ares-release": [sys.executable, "-m", "ares_release"], "python": [sys.executable]}
+    tracking = {"MLFLOW_TRACKING_URI": f"sqlite:///{root / 'mlruns.db'}"}
     done = subprocess.run(
-        [*argv, *args],
+        [*argv.get(program, [program]), *args],
         cwd=root,
-        env={**os.environ, **IDENTITY},
+        env={**os.environ, **IDENTITY, **tracking},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -141,6 +178,11 @@ def show(root: Path, echo: Echo) -> None:
     changelog.write_text(good, "utf-8")
     echo("== Release notes for the newest release, ready for 'gh release create --notes-file -'")
     _run(root, echo, "notes")
+    mlflow = _has_mlflow()
+    if mlflow:
+        echo("== Training with MLflow: every run carries the bot version (sqlite:///mlruns.db)")
+        _run(root, echo, "train.py", program="python")
+        _run(root, echo, "runs", "list", "--version", "2.0.0")
     echo("== The release, planned: 'auto' reads Unreleased and picks the level; nothing changes")
     _run(root, echo, "bump", "auto", "--dry-run")
     echo("== The release, made: both files, one commit, one annotated tag, all or nothing")
@@ -149,6 +191,22 @@ def show(root: Path, echo: Echo) -> None:
     _run(root, echo, "show", "--stat", "--format=%s", "HEAD", program="git")
     _run(root, echo, "version")
     _run(root, echo, "check")
+    if not mlflow:
+        echo(
+            '(MLflow is not installed: pip install "ares-release[mlflow]" to see the training runs)'
+        )
+        return
+    echo("== Training again on the new version, then comparing the two versions")
+    _run(root, echo, "train.py", program="python")
+    _run(root, echo, "runs", "compare", "2.0.0", "2.1.0", "--metric", "accuracy")
+    echo("== What rolling back to 2.0.0 would mean, with its runs best first")
+    _run(root, echo, "rollback", "2.0.0", "--metric", "accuracy")
+
+
+def _has_mlflow() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("mlflow") is not None
 
 
 def run_demo(path: Path | None, *, echo: Echo) -> None:

@@ -55,6 +55,8 @@ def _undone(config: Config, version: str) -> tuple[str | None, tuple[UndoneRelea
                 f"{section.name}: {e.text.splitlines()[0]}" for e in log.section_entries(section)
             ]
         entries += [e.text.splitlines()[0] for e in log.loose_entries(block)]
+        if block.kind == "unreleased" and not entries:
+            continue
         name = "Unreleased" if block.kind == "unreleased" else block.version
         undone.append(UndoneRelease(name, block.date, tuple(entries)))
     current = log.releases[0].version if log.releases else None

@@ -25,6 +25,23 @@ def test_demo_shows_the_tool_at_work_and_leaves_the_caller_alone(
     assert "+## [2.1.0] - " in out and '+ARES_VERSION = "2.1.0"' in out
     assert "tagged v2.1.0" in out
     assert "(HEAD -> main, tag: v2.1.0) chore(release): 2.1.0" in out
+    # Training runs, tagged with the bot version, compared across the release.
+    assert "a plain mlflow.start_run() got bot_version=2.0.0" in out
+    assert "a plain mlflow.start_run() got bot_version=2.1.0" in out
+    compare = out.split("$ ares-release runs compare 2.0.0 2.1.0 --metric accuracy\n")[1]
+    assert compare.splitlines()[1].split() == [
+        "bot_version",
+        "count",
+        "mean",
+        "median",
+        "best",
+        "worst",
+    ]
+    assert [line.split()[:2] for line in compare.splitlines()[2:4]] == [
+        ["2.0.0", "3"],
+        ["2.1.0", "3"],
+    ]
+    assert "Registered model versions: 1\n  ares_ethusdt_15m v1" in out
     # The demo repository is real and kept; the caller's repository is untouched.
     assert len(git(target, "log", "--oneline").splitlines()) == 4
     assert git(target, "tag", "-l").split() == ["v2.0.0", "v2.1.0"]

@@ -134,7 +134,7 @@ def test_rollback_shows_what_going_back_means(
     payload = json.loads(cli("rollback", "2.0.0", "--metric", "accuracy", "--json").stdout)
     assert payload["tag"] == "v2.0.0" and payload["current"] == "2.1.0"
     assert payload["commit"] == git(ares_repo, "rev-parse", "v2.0.0^{commit}").strip()
-    assert payload["undone"][1] == {
+    assert payload["undone"][0] == {
         "version": "2.1.0",
         "date": "2026-12-04",
         "entries": ["Added: Per-symbol position caps in the risk manager."],
