@@ -236,6 +236,32 @@ def bump(
 
 
 @cli.command()
+@click.option(
+    "--since", metavar="REF", help="Draft from this commit or tag (default: newest release tag)."
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Print the entries that would be added; change nothing."
+)
+@click.option("--json", "as_json", is_flag=True, help="List the entries as JSON.")
+def draft(since: str | None, dry_run: bool, as_json: bool) -> None:
+    """Merge entries from Conventional Commits into the Unreleased section."""
+    from .draft import draft as run_draft
+    from .draft import entries_markdown, summary
+    from .project import display, load_project
+
+    config = load_project().config
+    plan = run_draft(config, since=since, dry_run=dry_run)
+    if as_json:
+        import json
+
+        click.echo(json.dumps({**plan.as_dict(), "dry_run": dry_run}, indent=2))
+        return
+    if dry_run:
+        click.echo(entries_markdown(plan, config.sections), nl=False)
+    click.echo(summary(plan, dry_run=dry_run, shown=display(config.changelog_path)), err=dry_run)
+
+
+@cli.command()
 @click.option("--rollback", is_flag=True, help="Undo the release even if its commit landed.")
 def recover(rollback: bool) -> None:
     """Finish a bump that was killed part-way: complete it or restore the pre-bump state."""

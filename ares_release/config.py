@@ -30,6 +30,7 @@ class Config(NamedTuple):
     tag_format: str = "v{version}"
     sections: tuple[str, ...] = DEFAULT_SECTIONS
     mlflow_experiment: str = "Ares_Trading_Models"
+    commit_types: tuple[tuple[str, str], ...] = ()  # overrides of the draft type mapping
     source: str = "defaults"  # the pyproject.toml the values came from
 
     @property
@@ -42,6 +43,14 @@ class Config(NamedTuple):
 
     def tag_for(self, version: object) -> str:
         return self.tag_format.replace("{version}", str(version))
+
+    def type_sections(self) -> dict[str, str]:
+        """Commit type to changelog section for ``draft`` (an empty section leaves it out)."""
+        from .commits import DEFAULT_TYPES
+
+        mapping = dict(DEFAULT_TYPES)
+        mapping.update(self.commit_types)
+        return {t: s for t, s in mapping.items() if s}
 
 
 KEYS = tuple(f for f in Config._fields if f not in ("root", "source"))
@@ -87,6 +96,14 @@ def _key_line(text: str, key: str) -> int:
 
 
 def _validate(key: str, value: Any, where: str) -> Any:
+    if key == "commit_types":
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise ConfigError(
+                f'{where}: commit_types must be a table such as {{ feat = "Added", docs = "" }}'
+            )
+        return tuple((k.lower(), v) for k, v in value.items())
     if key == "sections":
         if (
             not isinstance(value, list)
@@ -133,6 +150,13 @@ def load_config(root: Path) -> Config:
             raise ConfigError(f"{where}: unknown key {key!r} in [{TABLE}]{_did_you_mean(key)}")
         values[key] = _validate(key, value, where)
     config = Config(root=root, source=str(pyproject), **values)
+    unknown = [s for _, s in config.commit_types if s and s not in config.sections]
+    if unknown:
+        where = f"{pyproject}:{_key_line(text, 'commit_types')}"
+        raise ConfigError(
+            f"{where}: commit_types maps to {unknown[0]!r}, which is not in sections "
+            f"({', '.join(config.sections)})"
+        )
     config.version_path  # noqa: B018 - confine both paths now, before anything is written
     config.changelog_path  # noqa: B018
     return config

@@ -102,6 +102,31 @@ def operation_in_progress(root: Path) -> str | None:
     return None
 
 
+def nearest_tag(root: Path, pattern: str) -> str | None:
+    """The nearest tag reachable from HEAD whose name matches the glob ``pattern``."""
+    done = run(root, "describe", "--tags", "--abbrev=0", f"--match={pattern}", "HEAD", check=False)
+    return done.stdout.decode("utf-8", "replace").strip() or None
+
+
+def reachable_tags(root: Path, pattern: str) -> list[str]:
+    """Tags matching ``pattern`` that HEAD contains, newest tagged commit first."""
+    args = ["tag", "--merged", "HEAD", "--list", pattern, "--sort=-creatordate"]
+    return out(root, *args).split()
+
+
+def log(root: Path, revision_range: str) -> list[tuple[str, tuple[str, ...], str]]:
+    """(sha, parents, message) of every commit in the range, newest first: one git process."""
+    done = run(root, "log", "--no-color", "--format=%H%x1f%P%x1f%B%x1e", revision_range, "--")
+    commits = []
+    for record in done.stdout.decode("utf-8", "replace").split("\x1e"):
+        record = record.lstrip("\n")
+        if not record:
+            continue
+        sha, parents, message = record.split("\x1f", 2)
+        commits.append((sha, tuple(parents.split()), message))
+    return commits
+
+
 def commit_message(root: Path, commit: str) -> str:
     return run(root, "log", "-1", "--format=%B", commit).stdout.decode("utf-8", "replace")
 

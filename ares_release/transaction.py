@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 
 from . import git
 from .errors import AresReleaseError, GitError
+from .fsutil import write_atomic
 from .journal import NOTICE, git_dir, journal_path, lock_path
 from .release import ReleasePlan
 
@@ -67,22 +68,10 @@ def bump_lock(root: Path) -> Iterator[None]:
         handle.close()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` (same permissions), never leaving a half-written file."""
-    tmp = path.with_name(f".{path.name}.ares-release.tmp")
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
-
-
 def _write_journal(root: Path, record: dict[str, Any]) -> None:
     path = journal_path(root)
     path.parent.mkdir(exist_ok=True)
-    _write_atomic(path, json.dumps(record, indent=2).encode("utf-8"))
+    write_atomic(path, json.dumps(record, indent=2).encode("utf-8"))
 
 
 def _begin(plan: ReleasePlan) -> dict[str, Any]:
@@ -120,7 +109,7 @@ def apply_release(plan: ReleasePlan) -> Outcome:
     env = {BUMP_ENV: str(os.getpid())}
     try:
         for change in plan.changes:
-            _write_atomic(change.path, change.after)
+            write_atomic(change.path, change.after)
         _failpoint("files-written")
         if plan.commit_message is None:
             _finish(root)
@@ -164,11 +153,11 @@ def _restore(root: Path, record: dict[str, Any], *, keep_commit: bool) -> None:
         git.set_head(root, record["ref"], record["head"])
     index = git_dir(root) / "index"
     if record.get("index") is not None:
-        _write_atomic(index, base64.b64decode(record["index"]))
+        write_atomic(index, base64.b64decode(record["index"]))
     else:
         index.unlink(missing_ok=True)
     for item in record["files"]:
-        _write_atomic(root / item["path"], base64.b64decode(item["before"]))
+        write_atomic(root / item["path"], base64.b64decode(item["before"]))
     _finish(root)
 
 

@@ -46,7 +46,7 @@ def ensure_venv(*, refresh: bool = False) -> None:
         return
     WORK.mkdir(exist_ok=True)
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True)
-    subprocess.run([venv_bin("pip"), "install", "-q", str(PROJECT), *PEERS], check=True)
+    subprocess.run([venv_bin("pip"), "install", "-q", f"{PROJECT}[mlflow]", *PEERS], check=True)
     marker.write_text("ok\n")
 
 
