@@ -261,6 +261,40 @@ def draft(since: str | None, dry_run: bool, as_json: bool) -> None:
     click.echo(summary(plan, dry_run=dry_run, shown=display(config.changelog_path)), err=dry_run)
 
 
+@cli.command("merge-driver")
+@click.argument("base", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("ours", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("theirs", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", required=False, default="CHANGELOG")
+def merge_driver(base: Path, ours: Path, theirs: Path, path: str) -> None:
+    """Git merge driver (%O %A %B %P): merge Unreleased structurally, the rest as git does."""
+    from .config import DEFAULT_SECTIONS
+    from .mergedriver import run_driver
+    from .project import load_project
+
+    try:
+        sections = load_project().config.sections
+    except AresReleaseError:
+        sections = DEFAULT_SECTIONS
+    sys.exit(0 if run_driver(base, ours, theirs, path, sections) else 1)
+
+
+@cli.command("install-merge-driver")
+def install_merge_driver() -> None:
+    """Use the changelog merge driver in this repository (.gitattributes and git config)."""
+    from .mergedriver import install
+    from .project import load_project
+    from .release import require_repository
+
+    project = load_project()
+    require_repository(project.root)
+    config = project.config
+    rel = config.changelog_path.relative_to(project.root.resolve()).as_posix()
+    for done in install(project.root, rel):
+        click.echo(done)
+    click.echo("Commit .gitattributes; every clone runs 'ares-release install-merge-driver' once.")
+
+
 @cli.command()
 @click.option("--rollback", is_flag=True, help="Undo the release even if its commit landed.")
 def recover(rollback: bool) -> None:

@@ -145,6 +145,12 @@ class Changelog(NamedTuple):
 
         return entries_in(self.lines, section.heading.line + 1, section.end_line)
 
+    def entries_in_range(self, start: int, end: int) -> tuple[Entry, ...]:
+        """Top-level list items among lines ``start..end`` (1-based, inclusive)."""
+        from .parser import entries_in
+
+        return entries_in(self.lines, start, end)
+
     def loose_entries(self, block: Release) -> tuple[Entry, ...]:
         """List items directly under the block's heading, before any section."""
         from .parser import entries_in
