@@ -258,7 +258,8 @@ def draft(since: str | None, dry_run: bool, as_json: bool) -> None:
         return
     if dry_run:
         click.echo(entries_markdown(plan, config.sections), nl=False)
-    click.echo(summary(plan, dry_run=dry_run, shown=display(config.changelog_path)), err=dry_run)
+    shown = display(config.changelog_path)
+    click.echo(summary(plan, dry_run=dry_run, shown=shown, sections=config.sections), err=dry_run)
 
 
 @cli.command("merge-driver")

@@ -24,7 +24,7 @@ BREAKING_MARK = "**BREAKING**"
 BREAKING_SECTION = "Changed"  # where a breaking commit of an unmapped type goes
 
 _HEADER = re.compile(
-    r"(?P<type>[A-Za-z][\w-]*)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?: (?P<desc>\S.*)"
+    r"(?P<type>[A-Za-z][\w-]*)(?:\((?P<scope>[^()\r\n]+)\))?(?P<bang>!)?: (?P<desc>\S.*)"
 )
 _FOOTER = re.compile(r"(?P<token>BREAKING[ -]CHANGE|[\w-]+)(?P<sep>: | #)(?P<value>.*)")
 _REVERTS = re.compile(r"This reverts commit (?P<sha>[0-9a-fA-F]{7,40})")
@@ -83,7 +83,8 @@ def _split_footers(lines: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     for line in tail:
         match = _FOOTER.fullmatch(line)
         if match and (match["token"].startswith("BREAKING") or " " not in match["token"]):
-            footers.append((match["token"], match["value"]))
+            value = match["value"] if match["sep"] == ": " else "#" + match["value"]
+            footers.append((match["token"], value))
         elif footers:  # a continuation line of the previous footer's value
             token, value = footers[-1]
             footers[-1] = (token, f"{value}\n{line}")
@@ -163,6 +164,7 @@ class Entry(NamedTuple):
             "breaking": self.breaking,
             "section": self.section,
             "text": self.text,
+            "description": self.description,
         }
 
 

@@ -196,11 +196,13 @@ def entries_markdown(plan: DraftPlan, sections: Sequence[str]) -> str:
     )
 
 
-def summary(plan: DraftPlan, *, dry_run: bool, shown: str) -> str:
+def summary(plan: DraftPlan, *, dry_run: bool, shown: str, sections: Sequence[str] = ()) -> str:
     counts: dict[str, int] = {}
     for entry in plan.new:
         counts[entry.section] = counts.get(entry.section, 0) + 1
-    added = ", ".join(f"{name} {n}" for name, n in counts.items())
+    rank = {name: i for i, name in enumerate(sections)}
+    ordered = sorted(counts.items(), key=lambda item: rank.get(item[0], len(rank)))
+    added = ", ".join(f"{name} {n}" for name, n in ordered)
     verb = "would add" if dry_run else "added"
     text = f"{verb} {len(plan.new)} entries to {shown}" + (f" ({added})" if added else "")
     text += f" from {plan.commits} commits in {plan.revision_range}"

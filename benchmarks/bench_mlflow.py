@@ -51,8 +51,13 @@ def worker() -> None:  # runs inside the benchmark virtualenv
     for _ in range(60):
         with mlflow.start_run():
             start = time.perf_counter()
-            for key, value in (("bot_version", "2.0.0"), ("training_date", "2026-12-04"),
-                               ("model_type", "m"), ("symbol", "ETHUSDT"), ("timeframe", "15m")):
+            for key, value in (
+                ("bot_version", "2.0.0"),
+                ("training_date", "2026-12-04"),
+                ("model_type", "m"),
+                ("symbol", "ETHUSDT"),
+                ("timeframe", "15m"),
+            ):
                 mlflow.set_tag(key, value)
             five.append(time.perf_counter() - start)
         with mlflow.start_run():
@@ -74,15 +79,24 @@ def worker() -> None:  # runs inside the benchmark virtualenv
         query.append(time.perf_counter() - start)
         start = time.perf_counter()
         page = client.search_runs(
-            [big.experiment_id], f"tags.bot_version = '{version}'", max_results=1000,
+            [big.experiment_id],
+            f"tags.bot_version = '{version}'",
+            max_results=1000,
             order_by=["attributes.start_time DESC"],
         )
         bare.append(time.perf_counter() - start)
         assert len(found) == len(page) == RUNS_PER_VERSION
-    print(repr({
-        "five": _median_ms(five), "batched": _median_ms(batched), "at_start": _median_ms(at_start),
-        "query": _median_ms(query), "bare": _median_ms(bare),
-    }))
+    print(
+        repr(
+            {
+                "five": _median_ms(five),
+                "batched": _median_ms(batched),
+                "at_start": _median_ms(at_start),
+                "query": _median_ms(query),
+                "bare": _median_ms(bare),
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -90,14 +104,20 @@ def main() -> None:
     done = subprocess.run(
         [venv_bin("python"), __file__, "--worker"], capture_output=True, text=True, check=True
     )
-    figures = eval(done.stdout.strip().splitlines()[-1])  # noqa: S307 - our own worker's repr
+    figures = eval(done.stdout.strip().splitlines()[-1])
     report(
         "MLflow tagging and queries (issue 4)",
         [
             ("five `mlflow.set_tag` calls on a run (sqlite)", ms(figures["five"])),
             ("one `log_training_metadata_to_mlflow` (one `log_batch`)", ms(figures["batched"])),
-            ("ratio batched / five set_tag (goal: at most 0.5x)", f"{figures['batched'] / figures['five']:.2f}x"),
-            ("extra cost of the five tags given at `start_run` (`training_run`)", ms(figures["at_start"])),
+            (
+                "ratio batched / five set_tag (goal: at most 0.5x)",
+                f"{figures['batched'] / figures['five']:.2f}x",
+            ),
+            (
+                "extra cost of the five tags given at `start_run` (`training_run`)",
+                ms(figures["at_start"]),
+            ),
             ("bare `MlflowClient.search_runs`, 500 of 10,000 runs", ms(figures["bare"])),
             ("`list_runs_by_bot_version`, same filter, dicts built", ms(figures["query"])),
             ("ratio (goal: within 2x)", f"{figures['query'] / figures['bare']:.2f}x"),
