@@ -42,10 +42,6 @@ and the bot adheres to [Semantic Versioning](https://semver.org/spec/v2.0.0.html
 
 ## [Unreleased]
 
-### Added
-
-- Per-symbol position caps in the risk manager.
-
 ### Fixed
 
 - Order router retried cancelled orders on reconnect.
@@ -138,8 +134,13 @@ def build_repository(root: Path) -> None:
     (root / "src" / "config.py").write_text(CONFIG_PY, "utf-8")
     commit_all(root, "chore(release): 2.0.0", env=IDENTITY)
     tag_head(root, "v2.0.0", "Release 2.0.0", env=IDENTITY)
-    (root / "src" / "risk.py").write_text("MAX_POSITION = {'ETHUSDT': 5.0}\n", "utf-8")
-    commit_all(root, "feat(risk): per-symbol position caps", env=IDENTITY)
+    for path, text, message in (
+        ("src/risk.py", "MAX_POSITION = {'ETHUSDT': 5.0}\n", "feat(risk): per-symbol position caps (#31)"),
+        ("src/exchange.py", "RETRY_ON = (502, 503)\n", "fix(exchange): retry orders on HTTP 502"),
+        ("docs/RISK.md", "# Risk limits\n", "docs: explain the risk limits"),
+    ):
+        (root / path).write_text(text, "utf-8")
+        commit_all(root, message, env=IDENTITY)
 
 
 def _run(root: Path, echo: Echo, *args: str, program: str = "ares-release") -> int:
@@ -183,6 +184,9 @@ def show(root: Path, echo: Echo) -> None:
         echo("== Training with MLflow: every run carries the bot version (sqlite:///mlruns.db)")
         _run(root, echo, "train.py", program="python")
         _run(root, echo, "runs", "list", "--version", "2.0.0")
+    echo("== Drafting Unreleased from the Conventional Commits since v2.0.0 (hand-written entries stay)")
+    _run(root, echo, "draft", "--dry-run")
+    _run(root, echo, "draft")
     echo("== The release, planned: 'auto' reads Unreleased and picks the level; nothing changes")
     _run(root, echo, "bump", "auto", "--dry-run")
     echo("== The release, made: both files, one commit, one annotated tag, all or nothing")

@@ -20,6 +20,8 @@ def test_demo_shows_the_tool_at_work_and_leaves_the_caller_alone(
     assert "(exit code 1)" in out
     assert "$ ares-release notes\n### Added\n" in out
     assert "\nsrc/config.py was executed!\n" not in out  # printed only if it were run
+    # Drafting from the commits since v2.0.0.
+    assert "$ ares-release draft\nadded 2 entries to docs/BOT_CHANGELOG.md (Added 1, Fixed 1)" in out
     # The release: planned with a diff, then made (commit and tag).
     assert "$ ares-release bump auto --dry-run\n2.0.0 -> 2.1.0 (minor)\n" in out
     assert "+## [2.1.0] - " in out and '+ARES_VERSION = "2.1.0"' in out
@@ -43,7 +45,7 @@ def test_demo_shows_the_tool_at_work_and_leaves_the_caller_alone(
     ]
     assert "Registered model versions: 1\n  ares_ethusdt_15m v1" in out
     # The demo repository is real and kept; the caller's repository is untouched.
-    assert len(git(target, "log", "--oneline").splitlines()) == 4
+    assert len(git(target, "log", "--oneline").splitlines()) == 6
     assert git(target, "tag", "-l").split() == ["v2.0.0", "v2.1.0"]
     assert git(target, "status", "--porcelain") == ""
     assert (git(ares_repo, "status", "--porcelain"), git(ares_repo, "rev-parse", "HEAD")) == before
