@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from typing import Any
 
 import click
@@ -26,12 +24,16 @@ def _number(value: float | None) -> str:
 
 
 def _echo_json(data: Any) -> None:
+    import json
+
     click.echo(json.dumps(data, indent=2, default=str))
 
 
 def _started(ms: int | None) -> str:
     if not ms:
         return "-"
+    from datetime import datetime, timezone
+
     return datetime.fromtimestamp(ms / 1000, timezone.utc).strftime("%Y-%m-%d %H:%M")
 
 

@@ -258,3 +258,16 @@ def test_concurrent_bumps_never_mix(ares_repo: Path) -> None:
     assert git(ares_repo, "tag", "-l").split() == ["v2.0.1"]
     assert released(ares_repo, "2.0.1")
     assert not journal(ares_repo).exists()
+
+
+def test_signing_without_a_key_rolls_back(ares_repo: Path, tmp_path: Path) -> None:
+    """--sign asks git to sign; with no usable key the commit fails and nothing changes."""
+    fake_gpg = tmp_path / "gpg"
+    fake_gpg.write_text("#!/bin/sh\necho 'gpg: no default secret key' >&2\nexit 2\n")
+    fake_gpg.chmod(0o755)
+    git(ares_repo, "config", "gpg.program", str(fake_gpg))
+    before = snapshot(ares_repo)
+    done = bump_process(ares_repo, "minor", "--sign")
+    assert done.returncode == 1
+    assert "git commit failed" in done.stderr and "rolled back and nothing changed" in done.stderr
+    assert snapshot(ares_repo) == before
