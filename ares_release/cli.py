@@ -290,8 +290,9 @@ def install_merge_driver() -> None:
     project = load_project()
     require_repository(project.root)
     config = project.config
-    rel = config.changelog_path.relative_to(project.root.resolve()).as_posix()
-    for done in install(project.root, rel):
+    from .release import repo_relative
+
+    for done in install(project.root, repo_relative(project.root, config.changelog_path)):
         click.echo(done)
     click.echo("Commit .gitattributes; every clone runs 'ares-release install-merge-driver' once.")
 

@@ -135,7 +135,11 @@ def build_repository(root: Path) -> None:
     commit_all(root, "chore(release): 2.0.0", env=IDENTITY)
     tag_head(root, "v2.0.0", "Release 2.0.0", env=IDENTITY)
     for path, text, message in (
-        ("src/risk.py", "MAX_POSITION = {'ETHUSDT': 5.0}\n", "feat(risk): per-symbol position caps (#31)"),
+        (
+            "src/risk.py",
+            "MAX_POSITION = {'ETHUSDT': 5.0}\n",
+            "feat(risk): per-symbol position caps (#31)",
+        ),
         ("src/exchange.py", "RETRY_ON = (502, 503)\n", "fix(exchange): retry orders on HTTP 502"),
         ("docs/RISK.md", "# Risk limits\n", "docs: explain the risk limits"),
     ):
@@ -184,7 +188,10 @@ def show(root: Path, echo: Echo) -> None:
         echo("== Training with MLflow: every run carries the bot version (sqlite:///mlruns.db)")
         _run(root, echo, "train.py", program="python")
         _run(root, echo, "runs", "list", "--version", "2.0.0")
-    echo("== Drafting Unreleased from the Conventional Commits since v2.0.0 (hand-written entries stay)")
+    echo(
+        "== Drafting Unreleased from the Conventional Commits since v2.0.0 (hand-written entries "
+        "stay)"
+    )
     _run(root, echo, "draft", "--dry-run")
     _run(root, echo, "draft")
     echo("== The release, planned: 'auto' reads Unreleased and picks the level; nothing changes")

@@ -14,14 +14,12 @@ from typing import NamedTuple
 from . import git
 from .changelog import Changelog, Release
 from .changelog.edit import Splice, apply_splices
-from .changelog.parser import parse
-from .changelog.rules import RuleContext, run_rules
 from .check import read_changelog
 from .commits import Commit, Entry, draft_entries
 from .config import Config
 from .errors import ChangelogError
 from .project import display
-from .release import FileChange, _rel, require_repository
+from .release import FileChange, repo_relative, require_repository
 
 _SHA = re.compile(r"\b[0-9a-f]{7,40}\b")
 
@@ -107,7 +105,7 @@ def plan_draft(config: Config, *, since: str | None = None) -> DraftPlan:
     if new:
         text = merge_entries(log, new, config.sections)
         before = log.text.encode("utf-8")
-        change = FileChange(path, _rel(root, path), before, text.encode("utf-8"))
+        change = FileChange(path, repo_relative(root, path), before, text.encode("utf-8"))
     return DraftPlan(
         span, len(commits), new, len(drafted.entries) - len(new), drafted.left_out, change
     )
@@ -153,12 +151,6 @@ def merge_entries(log: Changelog, entries: Sequence[Entry], sections: Sequence[s
             inserts.setdefault(unreleased.end_line, []).extend(block)
     splices = [Splice(at, at, tuple(block)) for at, block in sorted(inserts.items())]
     return "".join(apply_splices(lines, splices))
-
-
-def check_result(text: str, config: Config, shown: str) -> list[str]:
-    """Errors the drafted changelog would have (there should be none)."""
-    problems = run_rules(parse(text, sections=config.sections), RuleContext(shown, config.sections))
-    return [p.format() for p in problems if p.severity == "error"]
 
 
 def apply_draft(plan: DraftPlan) -> None:

@@ -139,7 +139,7 @@ def _preflight(config: Config, options: Options) -> Changelog:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise _refuse(f"'ares-release check' fails: {errors[0].format()}{more}; fix it first")
     if not options.allow_dirty:
-        log_rel = config.changelog_path.relative_to(root.resolve()).as_posix()
+        log_rel = repo_relative(root, config.changelog_path)
         dirty = [p for p in git.changed_paths(root) if p != log_rel]
         if dirty:
             shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
@@ -191,10 +191,10 @@ def plan_release(config: Config, options: Options, *, today: date) -> ReleasePla
     )
     new_log = edit.text.encode("utf-8")
     changes = (
-        FileChange(log_path, _rel(root, log_path), log_bytes, new_log, edit.splices),
+        FileChange(log_path, repo_relative(root, log_path), log_bytes, new_log, edit.splices),
         FileChange(
             version_path,
-            _rel(root, version_path),
+            repo_relative(root, version_path),
             version_bytes,
             replace_version(version_bytes, config.version_variable, str(new), version_shown),
         ),
@@ -216,7 +216,8 @@ def plan_release(config: Config, options: Options, *, today: date) -> ReleasePla
     )
 
 
-def _rel(root: Path, path: Path) -> str:
+def repo_relative(root: Path, path: Path) -> str:
+    """``path`` relative to the repository root, with forward slashes (as git shows it)."""
     try:
         return path.relative_to(root.resolve()).as_posix()
     except ValueError:  # pragma: no cover - config confines paths to the root
