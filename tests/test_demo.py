@@ -21,7 +21,8 @@ def test_demo_shows_the_tool_at_work_and_leaves_the_caller_alone(
     assert "$ ares-release notes\n### Added\n" in out
     assert "\nsrc/config.py was executed!\n" not in out  # printed only if it were run
     # Drafting from the commits since v2.0.0.
-    assert "$ ares-release draft\nadded 2 entries to docs/BOT_CHANGELOG.md (Added 1, Fixed 1)" in out
+    drafted = "$ ares-release draft\nadded 2 entries to docs/BOT_CHANGELOG.md (Added 1, Fixed 1)"
+    assert drafted in out
     # The release: planned with a diff, then made (commit and tag).
     assert "$ ares-release bump auto --dry-run\n2.0.0 -> 2.1.0 (minor)\n" in out
     assert "+## [2.1.0] - " in out and '+ARES_VERSION = "2.1.0"' in out
