@@ -234,3 +234,17 @@ def test_repository_version_is_read_without_executing_config(
     with training_run("ETHUSDT", "15m", "m") as run:
         pass
     assert tags_of(run.info.run_id)["bot_version"] == "2.0.0"
+
+
+def test_tracking_uri_defaults_to_the_seeds_sqlite_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from mlflow.tracking._tracking_service import utils as tracking_utils
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.setattr(tracking_utils, "_tracking_uri", None)
+    assert mlflow_utils.ensure_tracking_uri() == "sqlite:///mlruns.db"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:1")
+    monkeypatch.setattr(tracking_utils, "_tracking_uri", None)
+    assert mlflow_utils.ensure_tracking_uri() == "http://127.0.0.1:1"  # MLflow's own rules first

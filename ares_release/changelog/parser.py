@@ -26,7 +26,9 @@ _ITEM = re.compile(r"( {0,3})([-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
 _BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
 _FENCE_OPEN = re.compile(r"[ \t]*(`{3,}(?=[^`]*$)|~{3,})")
-_LINKDEF = re.compile(r" {0,3}\[((?:[^\]\\\[]|\\.)*[^\]\\\[\s](?:[^\]\\\[]|\\.)*)\]:[ \t]*(\S+)")
+# A link label: no unescaped brackets, not blank. Shared by the line and whole-text patterns.
+_LABEL = r"\[((?:[^\]\\\[]|\\.)*[^\]\\\[\s](?:[^\]\\\[]|\\.)*)\]:[ \t]*(\S+)"
+_LINKDEF = re.compile(r" {0,3}" + _LABEL)
 _HTML_BLOCK = re.compile(
     r" {0,3}<(?:(!--)|(script|pre|style|textarea)(?:[\s>]|$)|/?(address|article|aside|base|"
     r"basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|"
@@ -62,8 +64,7 @@ _PREFILTER = re.compile(r"\n\ufeff?[ ]{0,3}(?:[#\[=]|--)")
 _LINE_M = re.compile(
     r"\n\ufeff?( {0,3})(?:"
     r"(#{1,6})(?:[ \t]([^\n]*)|\r?(?=\n|$))"
-    r"|\[((?:[^\]\\\[]|\\.)*[^\]\\\[\s](?:[^\]\\\[]|\\.)*)\]:[ \t]*(\S+)"
-    r"|(=+|-+)[ \t]*\r?(?=\n|$))"
+    r"|" + _LABEL + r"|(=+|-+)[ \t]*\r?(?=\n|$))"
 )
 
 
