@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .conftest import CORPUS, Cli, git
 from .histories import rebuild
@@ -237,3 +239,56 @@ def test_real_history_release_is_fully_drafted(
     assert len(published) >= 4
     missing = [p for p in published if _norm(p) not in drafted]
     assert missing == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["feat", "fix", "perf", "remove", "deprecate", "security", "revert", "docs"]
+            ),
+            st.one_of(
+                st.none(),
+                st.text(min_size=1, max_size=12).filter(
+                    lambda s: "(" not in s and ")" not in s and "\n" not in s
+                ),
+            ),
+            st.booleans(),
+            st.text(min_size=1, max_size=60).filter(
+                lambda s: s.strip() and "\n" not in s and not s[0].isspace()
+            ),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_any_drafted_commits_keep_the_changelog_valid(
+    messages: list[tuple[str, str | None, bool, str]],
+) -> None:
+    from ares_release.changelog import parse
+    from ares_release.changelog.rules import RuleContext, run_rules
+    from ares_release.commits import Commit, draft_entries
+    from ares_release.config import DEFAULT_SECTIONS
+    from ares_release.draft import merge_entries
+
+    from .conftest import GOOD_CHANGELOG
+
+    commits = [
+        Commit(
+            f"{i:040x}",
+            ("f" * 40,),
+            f"{kind}{f'({scope})' if scope else ''}{'!' if bang else ''}: {text}",
+        )
+        for i, (kind, scope, bang, text) in enumerate(messages)
+    ]
+    drafted = draft_entries(commits)
+    text = merge_entries(parse(GOOD_CHANGELOG), drafted.entries, DEFAULT_SECTIONS)
+    log = parse(text)
+    errors = [
+        p for p in run_rules(log, RuleContext("c.md", DEFAULT_SECTIONS)) if p.severity == "error"
+    ]
+    assert errors == []
+    assert log.unreleased is not None
+    assert len(log.entries(log.unreleased)) == 1 + len(drafted.entries)
+    assert [r.version for r in log.releases] == ["2.0.0", "1.1.0", "1.0.0"]
