@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from pathlib import Path
@@ -79,6 +78,8 @@ def find_root(start: Path) -> Path | None:
 
 
 def _did_you_mean(key: str) -> str:
+    import difflib
+
     close = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(KEYS)}"
 

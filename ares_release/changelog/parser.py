@@ -217,6 +217,8 @@ class _Structure:
             if hashes:
                 if raw is None:
                     content, col = "", len(indent) + len(hashes) + 1
+                elif raw[:1] not in " \t" and raw[-1:] not in " \t\r#":  # the common case
+                    content, col = raw, len(indent) + len(hashes) + 2
                 else:
                     content, offset = _atx_content(raw)
                     col = len(indent) + len(hashes) + 1 + offset + 1

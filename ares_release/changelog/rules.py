@@ -6,7 +6,6 @@ they never raise on any input.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
@@ -266,6 +265,12 @@ def date_order(log: Changelog, ctx: RuleContext) -> Iterator[Problem]:
             )
 
 
+def _closest(name: str, names: tuple[str, ...]) -> str | None:
+    import difflib
+
+    return next(iter(difflib.get_close_matches(name, names, n=1, cutoff=0.6)), None)
+
+
 def section_rules(log: Changelog, ctx: RuleContext) -> Iterator[Problem]:
     """CL401 misleveled heading; CL402 unknown section; CL403 repeated; CL404 empty."""
     allowed = {s.casefold(): s for s in ctx.sections}
@@ -286,9 +291,7 @@ def section_rules(log: Changelog, ctx: RuleContext) -> Iterator[Problem]:
                     f"wrong level; a section heading is '### {name}'",
                 )
             if name not in ctx.sections:
-                close = allowed.get(name.casefold()) or next(
-                    iter(difflib.get_close_matches(name, ctx.sections, n=1, cutoff=0.6)), None
-                )
+                close = allowed.get(name.casefold()) or _closest(name, ctx.sections)
                 hint = (
                     f"did you mean '{close}'?" if close else f"use one of {', '.join(ctx.sections)}"
                 )
