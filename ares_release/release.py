@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from .changelog import Changelog, Entry, Release
 from .changelog.edit import Splice, release_unreleased, unified_diff
-from .changelog.parser import split_lines
+from .changelog.scanner import split_lines
 from .check import check_project
 from .config import Config
 from .errors import AresReleaseError, GitError
