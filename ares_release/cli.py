@@ -288,7 +288,7 @@ def install_merge_driver() -> None:
     from .release import require_repository
 
     project = load_project()
-    require_repository(project.root)
+    require_repository(project.root, "install the merge driver")
     config = project.config
     from .release import repo_relative
 

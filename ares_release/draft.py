@@ -45,6 +45,8 @@ class DraftPlan(NamedTuple):
 def revision_range(config: Config, since: str | None) -> str:
     """``since..HEAD``, else from the newest reachable release tag, else the whole history."""
     root = config.root
+    if git.head(root) is None:
+        raise ChangelogError("refusing to draft: the repository has no commits yet; commit first")
     if since is not None:
         return f"{since}..HEAD"
     pattern = config.tag_for("*")
@@ -89,7 +91,7 @@ def _is_known(entry: Entry, shas: set[str], texts: set[str]) -> bool:
 def plan_draft(config: Config, *, since: str | None = None) -> DraftPlan:
     """Read the commits and the changelog; compute the merged changelog. Nothing is written."""
     root = config.root
-    require_repository(root)
+    require_repository(root, "draft")
     path = config.changelog_path
     log, problems = read_changelog(path, display(path))
     if log is None:
@@ -164,7 +166,7 @@ def draft(config: Config, *, since: str | None = None, dry_run: bool = False) ->
     """Plan, and unless ``dry_run`` write, under the lock a bump would take."""
     from .journal import NOTICE, interrupted
 
-    require_repository(config.root)
+    require_repository(config.root, "draft")
     if interrupted(config.root):
         raise ChangelogError(f"refusing to draft: {NOTICE}")
     if dry_run:

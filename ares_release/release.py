@@ -119,9 +119,11 @@ def _refuse(message: str) -> AresReleaseError:
     return AresReleaseError(f"refusing to bump: {message}")
 
 
-def require_repository(root: Path) -> None:
+def require_repository(root: Path, action: str = "bump") -> None:
     if not (root / ".git").exists():
-        raise _refuse(f"{root} is not a git repository; run 'git init' or use -C PATH")
+        raise AresReleaseError(
+            f"refusing to {action}: {root} is not a git repository; run 'git init' or use -C PATH"
+        )
 
 
 def _preflight(config: Config, options: Options) -> Changelog:

@@ -76,6 +76,9 @@ def plan_rollback(
     if precedence_key(version) is None:
         raise ValueError(f"{version!r} is not a SemVer 2.0.0 version such as 2.0.0")
     root = config.root
+    from .release import require_repository
+
+    require_repository(root, "roll back")
     tag = config.tag_for(version)
     commit = git.tag_commit(root, tag)
     if commit is None:

@@ -292,3 +292,14 @@ def test_any_drafted_commits_keep_the_changelog_valid(
     assert log.unreleased is not None
     assert len(log.entries(log.unreleased)) == 1 + len(drafted.entries)
     assert [r.version for r in log.releases] == ["2.0.0", "1.1.0", "1.0.0"]
+
+
+def test_an_empty_repository_and_a_bad_since(cli: Cli, git_repo: Path) -> None:
+    from .conftest import write_project
+
+    write_project(git_repo)
+    assert "the repository has no commits yet" in cli("draft", code=1).stderr
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-qm", "feat: bot")
+    err = cli("draft", "--since", "no-such-ref", code=1).stderr
+    assert err.startswith("ares-release: error: git log failed:") and err.count("\n") == 1

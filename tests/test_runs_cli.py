@@ -272,3 +272,8 @@ def test_concurrent_processes_lose_no_tag(
     assert sorted(r["model_type"] for r in runs) == sorted(
         f"worker{n}" for n in range(4) for _ in range(5)
     )
+
+
+def test_rollback_outside_git(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert "refusing to roll back" in cli("rollback", "1.0.0", "--no-runs", code=1).stderr
