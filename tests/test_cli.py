@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -53,8 +54,9 @@ def test_missing_c_directory_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
     [
         "import ares_release",
         "import ares_release.cli, ares_release.check, ares_release.notes",
-        "from ares_release.cli import main\nimport sys\nsys.argv=['ares-release','check']\n"
-        "try:\n    main()\nexcept SystemExit as e:\n    assert e.code == 0, e.code",
+        "from ares_release.cli import cli\n"
+        "try:\n    cli.main(args=['check'])\n"
+        "except SystemExit as e:\n    assert e.code == 0, e.code",
     ],
     ids=["import-package", "import-cli", "run-check"],
 )
@@ -69,3 +71,14 @@ def test_mlflow_and_gitpython_stay_unloaded(ares_repo: Path, code: str) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_output_survives_the_fast_exit(ares_repo: Path) -> None:
+    """main() ends with os._exit after flushing: piped output must still arrive whole."""
+    done = run_module("check", "--json", cwd=ares_repo)
+    assert done.returncode == 0
+    assert json.loads(done.stdout) == {"ok": True, "problems": []}
+    bad = run_module("notes", "9.9.9", cwd=ares_repo)
+    assert bad.returncode == 1 and bad.stderr.startswith("ares-release: error: ")
+    usage = run_module("no-such-command", cwd=ares_repo)
+    assert usage.returncode == 2 and "No such command" in usage.stderr
