@@ -7,6 +7,7 @@ exit 2; anything else is a bug and exits 3 with its traceback.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from datetime import date, datetime, timezone
@@ -331,6 +332,9 @@ _register_mlflow_commands()
 
 
 def main(argv: list[str] | None = None) -> None:
+    # A short-lived process: the cyclic garbage collector only slows the parse of a large
+    # changelog (MLflow commands turn it back on, see runs.connect).
+    gc.disable()
     try:
         cli.main(args=argv, prog_name="ares-release")
     except SystemExit as exc:

@@ -39,6 +39,9 @@ def bound_tracking_time() -> None:
 
 def connect(experiment: str | None = None) -> str:
     """Set up MLflow for a command and check the tracking server answers; returns the URI."""
+    import gc
+
+    gc.enable()  # MLflow is long-lived enough to want it
     bound_tracking_time()
     from .mlflow_utils import configured_experiment, ensure_tracking_uri
 
