@@ -192,7 +192,18 @@ def experiment_id(name: str | None = None, *, create: bool = False) -> str | Non
     if wanted.isdigit():
         with contextlib.suppress(Exception):
             return str(client.get_experiment(wanted).experiment_id)
-    return str(client.create_experiment(wanted)) if create else None
+    if not create:
+        return None
+    try:
+        return str(client.create_experiment(wanted))
+    except _mlflow().exceptions.MlflowException as exc:
+        # Several trainers starting at once all see it missing; one creates it.
+        if getattr(exc, "error_code", "") != "RESOURCE_ALREADY_EXISTS":
+            raise
+        created = client.get_experiment_by_name(wanted)
+        if created is None:  # pragma: no cover - deleted again in between
+            raise
+        return str(created.experiment_id)
 
 
 def configured_experiment() -> str:

@@ -248,3 +248,22 @@ def test_tracking_uri_defaults_to_the_seeds_sqlite_file(
     monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:1")
     monkeypatch.setattr(tracking_utils, "_tracking_uri", None)
     assert mlflow_utils.ensure_tracking_uri() == "http://127.0.0.1:1"  # MLflow's own rules first
+
+
+def test_trainers_starting_together_share_the_new_experiment(
+    tracking_uri: str, ares_repo: Path, experiment: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two trainers both find the experiment missing; the one that loses the race to create it
+    must use the winner's experiment, not fail. The store is real; only the interleaving is
+    forced: the second trainer's lookup happened before the first trainer's create."""
+    first = mlflow_utils.experiment_id(experiment, create=True)
+    real_lookup = MlflowClient.get_experiment_by_name
+    looks: list[str] = []
+
+    def stale_first_look(self: MlflowClient, name: str) -> object:
+        looks.append(name)
+        return None if len(looks) == 1 else real_lookup(self, name)
+
+    monkeypatch.setattr(MlflowClient, "get_experiment_by_name", stale_first_look)
+    assert mlflow_utils.experiment_id(experiment, create=True) == first
+    assert looks == [experiment, experiment]
