@@ -93,10 +93,36 @@ def ensure_tracking_uri() -> str:
     return str(mlflow.get_tracking_uri())
 
 
+_ready_stores: set[str] = set()
+
+
 def _client() -> MlflowClient:
-    ensure_tracking_uri()
+    uri = ensure_tracking_uri()
+    if uri.startswith("sqlite:///") and uri not in _ready_stores:
+        _init_sqlite_store(uri)
     client: MlflowClient = _mlflow().tracking.MlflowClient()
     return client
+
+
+def _init_sqlite_store(uri: str) -> None:
+    """Create or migrate a sqlite store under a lock, once per process.
+
+    MLflow creates and migrates a sqlite store's tables when a process first opens it; several
+    trainers starting at once on a new store would run those migrations together and fail.
+    A lock file beside the database (``mlruns.db.lock``) lets one go first.
+    """
+    path = uri[len("sqlite:///") :].split("?", 1)[0]
+    if not path or path == ":memory:":
+        return
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: MLflow's own behaviour
+        _ready_stores.add(uri)
+        return
+    with open(f"{path}.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        _mlflow().tracking.MlflowClient(uri).search_experiments(max_results=1)
+    _ready_stores.add(uri)
 
 
 def metadata_tags(
