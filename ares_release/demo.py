@@ -128,7 +128,7 @@ def build_repository(root: Path) -> None:
     (root / "docs" / "BOT_CHANGELOG.md").write_text(CHANGELOG, "utf-8")
     (root / "README.md").write_text("# Ares trading bot (ares-release demo)\n", "utf-8")
     (root / "train.py").write_text(TRAIN_PY, "utf-8")
-    (root / ".gitignore").write_text("mlruns.db\nmlruns/\n", "utf-8")
+    (root / ".gitignore").write_text("mlruns.db\nmlruns.db.lock\nmlruns/\n", "utf-8")
     init(root)
     commit_all(root, "feat: first tracked version of the Ares bot", env=IDENTITY)
     (root / "src" / "config.py").write_text(CONFIG_PY, "utf-8")
