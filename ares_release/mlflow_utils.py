@@ -119,7 +119,11 @@ def _init_sqlite_store(uri: str) -> None:
     except ImportError:  # pragma: no cover - Windows: MLflow's own behaviour
         _ready_stores.add(uri)
         return
-    with open(f"{path}.lock", "a+") as handle:
+    try:
+        handle = open(f"{path}.lock", "a+")  # noqa: SIM115 - closed below
+    except OSError:  # no such folder, read-only: MLflow reports that better than a lock can
+        return
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         _mlflow().tracking.MlflowClient(uri).search_experiments(max_results=1)
     _ready_stores.add(uri)
