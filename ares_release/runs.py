@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from .errors import TrackingError
-from .precedence import is_semver, precedence_key
+from .precedence import Key, is_semver, precedence_key
 
 PROBE_TIMEOUT = 10  # seconds; with the bounded retries below, a dead server fails in < 30 s
 
@@ -107,7 +107,13 @@ def runs_by_version(experiment: str | None = None) -> dict[str, list[dict[str, A
         info = run_info(run)
         if is_semver(info["bot_version"] or ""):
             grouped.setdefault(info["bot_version"], []).append(info)
-    return {v: grouped[v] for v in sorted(grouped, key=lambda v: precedence_key(v))}  # type: ignore[arg-type, return-value]
+    return {v: grouped[v] for v in sorted(grouped, key=_semver_order)}
+
+
+def _semver_order(version: str) -> Key:
+    key = precedence_key(version)
+    assert key is not None  # only SemVer versions are grouped
+    return key
 
 
 def trend(

@@ -128,8 +128,9 @@ class Lines:
             if indent >= 4 and not in_list and not in_para:
                 kinds.append(CODE)
                 continue
-            if first in "`~" and _FENCE_OPEN.match(line):
-                mark = _FENCE_OPEN.match(line).group(1)  # type: ignore[union-attr]
+            opener = _FENCE_OPEN.match(line) if first in "`~" else None
+            if opener is not None:
+                mark = opener.group(1)
                 fence = (mark[0], len(mark))
                 kinds.append(FENCE)
                 in_para = False
