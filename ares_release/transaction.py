@@ -104,7 +104,13 @@ def apply_release(plan: ReleasePlan) -> Outcome:
     root = plan.root
     if journal_path(root).exists():
         raise AresReleaseError(f"refusing to bump: {NOTICE}")
-    record = _begin(plan)
+    try:
+        record = _begin(plan)
+    except OSError as exc:
+        _finish(root)
+        raise AresReleaseError(
+            f"cannot write the bump journal ({exc.strerror or exc}); nothing changed"
+        ) from None
     _failpoint("journal-written")
     env = {BUMP_ENV: str(os.getpid())}
     try:
@@ -128,28 +134,30 @@ def apply_release(plan: ReleasePlan) -> Outcome:
         _finish(root)
         return Outcome(commit, plan.tag)
     except (AresReleaseError, OSError) as exc:
-        _restore(root, record, keep_commit=False)
+        _restore(root, record)
         reason = str(exc) if isinstance(exc, AresReleaseError) else (exc.strerror or str(exc))
         raise AresReleaseError(f"{reason}; the bump was rolled back and nothing changed") from None
     except BaseException:
-        _restore(root, record, keep_commit=False)
+        _restore(root, record)
         raise
 
 
 def _finish(root: Path) -> None:
+    """Drop the journal (and its folder when empty)."""
     path = journal_path(root)
-    path.unlink(missing_ok=True)
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        path.unlink()
     with contextlib.suppress(OSError):
         path.parent.rmdir()
 
 
-def _restore(root: Path, record: dict[str, Any], *, keep_commit: bool) -> None:
+def _restore(root: Path, record: dict[str, Any]) -> None:
     """Put back the pre-bump state recorded in the journal, then drop the journal."""
     tag = record.get("tag")
     made = _bump_commit(root, record)
     if tag and made and git.tag_commit(root, tag) == made:
         git.delete_tag(root, tag)
-    if made and not keep_commit:
+    if made:
         git.set_head(root, record["ref"], record["head"])
     index = git_dir(root) / "index"
     if record.get("index") is not None:
@@ -203,5 +211,5 @@ def recover(root: Path, *, rollback: bool = False) -> str:
                 return f"completed the release of {record['new']}: created the missing tag {tag}"
             _finish(root)
             return f"the release of {record['new']} was complete; removed its journal"
-        _restore(root, record, keep_commit=False)
+        _restore(root, record)
         return f"rolled back the interrupted bump to {record['new']}: the repository is as before"

@@ -271,3 +271,13 @@ def test_signing_without_a_key_rolls_back(ares_repo: Path, tmp_path: Path) -> No
     assert done.returncode == 1
     assert "git commit failed" in done.stderr and "rolled back and nothing changed" in done.stderr
     assert snapshot(ares_repo) == before
+
+
+def test_a_journal_that_cannot_be_written_stops_the_bump_before_any_change(ares_repo: Path) -> None:
+    (ares_repo / ".git" / "ares-release").write_text("in the way\n")  # a file where the folder goes
+    before = snapshot(ares_repo)
+    done = bump_process(ares_repo, "minor")
+    assert done.returncode == 1
+    assert done.stderr.startswith("ares-release: error: cannot write the bump journal")
+    assert done.stderr.count("\n") == 1
+    assert snapshot(ares_repo) == before
