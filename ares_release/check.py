@@ -25,7 +25,9 @@ class CheckReport(NamedTuple):
         return errors, len(self.problems) - errors
 
 
-def read_changelog(path: Path, shown: str) -> tuple[Changelog | None, list[Problem]]:
+def read_changelog(
+    path: Path, shown: str, sections: tuple[str, ...] = ()
+) -> tuple[Changelog | None, list[Problem]]:
     """Read and parse a changelog; unreadable or undecodable files become problems."""
     try:
         data = path.read_bytes()
@@ -53,7 +55,7 @@ def read_changelog(path: Path, shown: str) -> tuple[Changelog | None, list[Probl
             )
         )
         text = data.decode("utf-8", errors="replace")
-    return parse(text), problems
+    return parse(text, sections=sections), problems
 
 
 def check_changelog(
@@ -61,7 +63,7 @@ def check_changelog(
 ) -> CheckReport:
     """Validate one changelog file with the changelog rules only."""
     shown = shown or display(path)
-    log, problems = read_changelog(path, shown)
+    log, problems = read_changelog(path, shown, sections)
     if log is not None:
         problems.extend(run_rules(log, RuleContext(shown, sections)))
     return CheckReport(tuple(problems), log)

@@ -93,7 +93,7 @@ def plan_draft(config: Config, *, since: str | None = None) -> DraftPlan:
     root = config.root
     require_repository(root, "draft")
     path = config.changelog_path
-    log, problems = read_changelog(path, display(path))
+    log, problems = read_changelog(path, display(path), config.sections)
     if log is None:
         raise ChangelogError(f"{display(path)}: {problems[0].message}")
     if problems:  # undecodable bytes: refuse to rewrite the file

@@ -38,7 +38,7 @@ class RollbackReport(NamedTuple):
 def _undone(config: Config, version: str) -> tuple[str | None, tuple[UndoneRelease, ...]]:
     """The changelog entries above ``version``: what going back to it would undo."""
     path = config.changelog_path
-    log, problems = read_changelog(path, display(path))
+    log, problems = read_changelog(path, display(path), config.sections)
     if log is None:
         raise AresReleaseError(f"{display(path)}: {problems[0].message}")
     target = precedence_key(version)

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from ares_release.changelog import parse
 from ares_release.changelog.rules import RuleContext, run_rules
 from ares_release.config import DEFAULT_SECTIONS
 
-from .conftest import GOOD_CHANGELOG
+from .conftest import GOOD_CHANGELOG, Cli
 
 
 def problems(text: str, sections: tuple[str, ...] = DEFAULT_SECTIONS) -> list[tuple[int, str, str]]:
@@ -169,3 +172,17 @@ def test_messages_tell_what_to_do() -> None:
 
 def test_the_fixture_changelog_is_clean() -> None:
     assert problems(GOOD_CHANGELOG) == []
+
+
+def test_configured_section_names_are_recognised_at_the_wrong_level(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ares-release]\nsections = ["Features", "Fixes"]\n'
+    )
+    (tmp_path / "CHANGELOG.md").write_text(
+        "# C\n\n## [1.0.0] - 2024-01-01\n\n### Features\n\n- a\n\n## Fixes\n\n- b\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    payload = json.loads(cli("check", "--json", "CHANGELOG.md", code=1).stdout)
+    assert [(p["line"], p["code"]) for p in payload["problems"]] == [(9, "CL401")]
