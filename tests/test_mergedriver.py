@@ -51,25 +51,26 @@ def branches(
 
 
 ANCHOR = "- Per-symbol position caps in the risk manager.\n"
+OURS, THEIRS = "- Ours: trailing stop.\n", "- Theirs: funding-rate filter.\n"
 
 
 def test_two_branches_adding_to_the_same_section_merge_cleanly(with_driver: Path) -> None:
     done = branches(
         with_driver,
-        (ANCHOR, ANCHOR + "- Ours: trailing stop.\n"),
-        (ANCHOR, ANCHOR + "- Theirs: funding-rate filter.\n"),
+        (ANCHOR, ANCHOR + OURS),
+        (ANCHOR, ANCHOR + THEIRS),
     )
     assert done.returncode == 0, done.stdout + done.stderr
     text = (with_driver / LOG).read_text()
-    assert ANCHOR + "- Ours: trailing stop.\n- Theirs: funding-rate filter.\n" in text
+    assert ANCHOR + OURS + THEIRS in text
     assert "<<<<<<<" not in text
 
 
 def test_without_the_driver_the_same_merge_conflicts(ares_repo: Path) -> None:
     done = branches(
         ares_repo,
-        (ANCHOR, ANCHOR + "- Ours: trailing stop.\n"),
-        (ANCHOR, ANCHOR + "- Theirs: funding-rate filter.\n"),
+        (ANCHOR, ANCHOR + OURS),
+        (ANCHOR, ANCHOR + THEIRS),
     )
     assert done.returncode != 0 and "CONFLICT" in done.stdout
 
